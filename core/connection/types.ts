@@ -1,0 +1,98 @@
+import type { Readable } from 'node:stream';
+import type { Secret } from '../secret.js';
+
+/**
+ * The one interface every connection kind implements (ssh, local, and any a
+ * plugin adds). Results are fixed-shape plain data; failures to reach the host
+ * throw RunnerError with a CONNECT_, AUTH_, HOST_KEY_ or CONNECTION_LOST code,
+ * while a command that runs and fails is a normal ExecResult with exitCode != 0.
+ */
+export interface Connection {
+  readonly kind: string;
+  /** Inventory name of the host this connection serves. */
+  readonly host: string;
+  readonly capabilities: ConnectionCapabilities;
+  /** Opens the connection; idempotent. exec/put call it implicitly. */
+  connect(): Promise<void>;
+  exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  put(content: string | Buffer | Readable, path: string, options?: PutOptions): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ConnectionCapabilities {
+  /** put() can use SFTP (else it streams through `cat`). */
+  sftp: boolean;
+  /** Commands can run through one long-lived shell channel. */
+  persistentShell: boolean;
+  /** become (sudo/su) is supported. */
+  become: boolean;
+}
+
+export interface BecomeSpec {
+  method: 'sudo' | 'su';
+  /** Target user; root by default. */
+  user?: string;
+  password?: Secret;
+  flags?: string;
+}
+
+export interface ExecOptions {
+  /** Sent on the channel's stdin, then EOF. Secrets go here, never in the command. */
+  stdin?: string | Buffer | Secret;
+  env?: Record<string, string>;
+  become?: BecomeSpec;
+  /** Kill the command after this many milliseconds (exitCode null, timedOut true). */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface ExecResult {
+  exitCode: number | null;
+  /** Set when the remote process ended on a signal. */
+  signal?: string;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  timedOut: boolean;
+}
+
+export interface PutOptions {
+  /** Octal permission bits, e.g. 0o600. Applied before the file becomes visible. */
+  mode?: number;
+  owner?: string;
+  become?: BecomeSpec;
+}
+
+/** What a connection kind needs to know about a host, resolved from its vars. */
+export interface ConnectionSpec {
+  /** Inventory name. */
+  host: string;
+  /** Address to connect to (ansible_host, else the inventory name). */
+  address: string;
+  port: number;
+  user?: string;
+  password?: Secret;
+  privateKeyFile?: string;
+  privateKeyPassphrase?: Secret;
+  /** Raw ansible_ssh_common_args, for ProxyJump and friends. */
+  commonArgs?: string;
+  /** ProxyJump target(s), `user@host:port[,…]`. */
+  jump?: string;
+  become?: BecomeSpec;
+  /** All merged host vars, for connection kinds that read their own. */
+  vars: Record<string, unknown>;
+}
+
+export interface ConnectionRunOptions {
+  connectTimeoutMs: number;
+  /** How many handshakes may be in flight at once across the run. */
+  maxHandshakes: number;
+  hostKeyChecking: 'strict' | 'accept-new' | 'off';
+  knownHostsFiles: string[];
+  signal?: AbortSignal;
+}
+
+export interface ConnectionFactory {
+  readonly kind: string;
+  create(spec: ConnectionSpec, run: ConnectionRunOptions): Connection;
+}

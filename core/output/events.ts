@@ -1,0 +1,70 @@
+/**
+ * The one event stream the engine emits. Reporters (live, plain, NDJSON,
+ * per-host log, test recorders) are fed these and nothing else. Every event is
+ * plain JSON-serialisable data; secrets are redacted before a reporter sees it.
+ */
+export type TaskStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
+export type HostStatus = 'ok' | 'failed' | 'unreachable' | 'skipped';
+
+export interface TaskResult {
+  host: string;
+  task: string;
+  module: string;
+  status: TaskStatus;
+  /** One line that says why, for failed/unreachable/skipped. */
+  msg?: string;
+  rc?: number | null;
+  stdout?: string;
+  stderr?: string;
+  durationMs: number;
+  /** Module-specific data (registered as the task's result). */
+  data?: Record<string, unknown>;
+  ignored?: boolean;
+}
+
+export interface HostStats {
+  ok: number;
+  changed: number;
+  failed: number;
+  skipped: number;
+  unreachable: number;
+  rescued: number;
+  ignored: number;
+}
+
+export interface RecapRow extends HostStats {
+  host: string;
+  status: HostStatus;
+  /** Why the host did not finish, when it did not. */
+  msg?: string;
+}
+
+export interface Recap {
+  hosts: RecapRow[];
+  durationMs: number;
+  /** Notices gathered from post-run checks, per host (e.g. the OS-update reminder). */
+  notices: { host: string; check: string; message: string }[];
+}
+
+export type RunEvent =
+  | { type: 'run.start'; time: string; playbook: string; hostCount: number; forks: number }
+  | { type: 'play.start'; play: string; hosts: string[] }
+  | { type: 'phase'; phase: RunPhase }
+  | { type: 'task.start'; play: string; task: string; module: string }
+  | { type: 'host.task.start'; host: string; task: string }
+  | { type: 'host.task.result'; result: TaskResult }
+  | { type: 'host.output'; host: string; task: string; stream: 'stdout' | 'stderr'; text: string }
+  /** Exactly one per host per run: the host's final state. */
+  | { type: 'host.done'; host: string; status: HostStatus; stats: HostStats; msg?: string }
+  | { type: 'notice'; host?: string; check: string; message: string }
+  | { type: 'warning'; message: string; host?: string; file?: string }
+  | { type: 'play.end'; play: string }
+  | { type: 'run.end'; recap: Recap; exitCode: number };
+
+export type RunPhase = 'setup' | 'connect' | 'preflight' | 'execute' | 'post-setup' | 'disconnect';
+
+export interface Reporter {
+  onEvent(event: RunEvent): void;
+  /** Flushes and releases resources; awaited before the process exits. */
+  close?(): Promise<void> | void;
+}

@@ -1,0 +1,60 @@
+import type { Vars } from '../inventory/types.js';
+
+/**
+ * A playbook after loading: a list of plays, each a list of tasks. YAML and
+ * TypeScript playbooks load into the same shape; `where` keeps file positions
+ * for error messages.
+ */
+export interface SourceLocation {
+  file: string;
+  line?: number;
+  column?: number;
+}
+
+export interface TaskDefinition {
+  name: string;
+  module: string;
+  args: Record<string, unknown>;
+  when?: string | string[];
+  register?: string;
+  ignoreErrors?: boolean;
+  changedWhen?: string | string[] | boolean;
+  failedWhen?: string | string[] | boolean;
+  retries?: number;
+  until?: string | string[];
+  delay?: number;
+  become?: boolean;
+  becomeUser?: string;
+  vars?: Vars;
+  tags?: string[];
+  loop?: unknown;
+  where?: SourceLocation;
+}
+
+export interface PlayDefinition {
+  name: string;
+  hosts: string;
+  vars?: Vars;
+  gatherFacts?: boolean;
+  become?: boolean;
+  becomeUser?: string;
+  becomeMethod?: 'sudo' | 'su';
+  serial?: number | string | (number | string)[];
+  strategy?: 'linear' | 'free';
+  maxFailPercentage?: number;
+  anyErrorsFatal?: boolean;
+  tasks: TaskDefinition[];
+  where?: SourceLocation;
+}
+
+export interface PlaybookDefinition {
+  name: string;
+  plays: PlayDefinition[];
+  /** File it came from, when it came from one. */
+  file?: string;
+}
+
+/** definePlaybook() only returns its argument, for types. */
+export function definePlaybook(playbook: PlaybookDefinition): PlaybookDefinition {
+  return playbook;
+}

@@ -1,0 +1,124 @@
+import type { Command } from 'commander';
+import type { ZodType } from 'zod';
+import type { BecomeSpec, Connection, ConnectionFactory } from '../connection/types.js';
+import type { InventorySourcePlugin, Vars } from '../inventory/types.js';
+import type { Reporter, RunEvent, RunPhase, TaskResult } from '../output/events.js';
+import type { PlaybookDefinition } from '../play/model.js';
+
+/**
+ * A plugin is a plain object. definePlugin() only returns its argument, for
+ * types. Built-in plugins are registered exactly like user plugins.
+ */
+export interface Plugin {
+  name: string;
+  version?: string;
+  /** Task modules, by the name a playbook uses (`shell`, `opsworks_register`, ...). */
+  modules?: Record<string, ModuleDefinition>;
+  /** Named playbooks: `runner play <name>` finds them before trying a file. */
+  playbooks?: Record<string, PlaybookDefinition>;
+  inventorySources?: InventorySourcePlugin[];
+  connections?: ConnectionFactory[];
+  reporters?: Record<string, ReporterFactory>;
+  checks?: CheckDefinition[];
+  hooks?: Partial<PluginHooks>;
+  /** Adds subcommands to the CLI (e.g. `runner sandbox`). */
+  cli?: (program: Command) => void;
+}
+
+export interface ModuleContext {
+  host: string;
+  /** Merged vars of the host, with facts and registered results. */
+  vars: Vars;
+  connection: Connection;
+  become?: BecomeSpec;
+  /** --check: predict, do not change. */
+  check: boolean;
+  signal: AbortSignal;
+  /** Streams a line of output to reporters (shown with -v). */
+  log(text: string, stream?: 'stdout' | 'stderr'): void;
+  warn(message: string): void;
+}
+
+export interface ModuleResult {
+  changed: boolean;
+  failed?: boolean;
+  skipped?: boolean;
+  msg?: string;
+  rc?: number | null;
+  stdout?: string;
+  stderr?: string;
+  /** Extra data exposed to `register:` and to later tasks. */
+  data?: Record<string, unknown>;
+}
+
+export interface ModuleDefinition<Args = unknown> {
+  description?: string;
+  /** Validated before the play starts (when args are not templated) and before each run. */
+  args?: ZodType<Args>;
+  /** Ansible's free-form modules (`shell: echo hi`): the string becomes this arg. */
+  freeForm?: string;
+  /** Whether the module can predict its change under --check. */
+  supportsCheck?: boolean;
+  /** Runs on the controller only (debug, set_fact, assert): no connection is opened for it. */
+  local?: boolean;
+  run(ctx: ModuleContext, args: Args): Promise<ModuleResult>;
+}
+
+export type ReporterFactory = (options: ReporterOptions) => Reporter;
+
+export interface ReporterOptions {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  verbosity: number;
+  isTTY: boolean;
+}
+
+export interface CheckContext {
+  host: string;
+  vars: Vars;
+  connection: Connection;
+}
+
+export interface CheckResult {
+  /** `fail` stops the host (in preflight), `notice` is shown in the recap. */
+  level: 'pass' | 'notice' | 'fail';
+  message?: string;
+}
+
+export interface CheckDefinition {
+  name: string;
+  phase: RunPhase;
+  /** Which playbooks the check applies to; all when absent. */
+  playbooks?: string[];
+  run(ctx: CheckContext): Promise<CheckResult>;
+}
+
+export interface PlayHookContext {
+  playbook: string;
+  play: string;
+  hosts: string[];
+  /** Play vars; beforePlay hooks may add to them (e.g. fetched once for every host). */
+  vars: Vars;
+  emit(event: RunEvent): void;
+  signal: AbortSignal;
+}
+
+export interface HostHookContext extends PlayHookContext {
+  host: string;
+  results: TaskResult[];
+}
+
+/** How the driver runs a hook across plugins. */
+export type HookKind = 'first' | 'sequential' | 'parallel';
+
+export interface PluginHooks {
+  beforePlay(ctx: PlayHookContext): Promise<void> | void;
+  afterHost(ctx: HostHookContext): Promise<void> | void;
+  afterPlay(ctx: PlayHookContext): Promise<void> | void;
+}
+
+export const HOOK_KINDS: { [K in keyof PluginHooks]: HookKind } = {
+  beforePlay: 'sequential',
+  afterHost: 'parallel',
+  afterPlay: 'sequential',
+};
