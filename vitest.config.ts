@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// One run for the whole suite. Integration tests that need the real sshd get it
+// from test/support (started on demand by the suite that needs it), so unit
+// tests stay fast and independent.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    pool: 'forks',
+    allowOnly: false,
+    passWithNoTests: false,
+  },
+});
