@@ -14,6 +14,9 @@ export interface SourceLocation {
 export interface TaskDefinition {
   name: string;
   module: string;
+  /** Args given under the module key: a mapping, a free-form string, or null. */
+  rawArgs?: unknown;
+  /** Args from the task's `args:` keyword (and, once resolved, the module's). */
   args: Record<string, unknown>;
   when?: string | string[];
   register?: string;
@@ -28,6 +31,8 @@ export interface TaskDefinition {
   vars?: Vars;
   tags?: string[];
   loop?: unknown;
+  /** Hide this task's output and args from every reporter. */
+  noLog?: boolean;
   where?: SourceLocation;
 }
 

@@ -1,0 +1,74 @@
+import { RunnerError } from '../errors.js';
+import type { ModuleDefinition } from '../plugin/types.js';
+import type { TaskDefinition } from './model.js';
+
+/**
+ * Turns what a task wrote under its module key into the module's args, the
+ * way Ansible does: a mapping as is; a string is the free-form arg of modules
+ * that have one (`shell: echo hi`), else `key=value` pairs split shell-style
+ * (`file: path=/tmp/x state=touch`). The `args:` keyword fills in beneath.
+ */
+export function resolveTaskArgs(
+  task: TaskDefinition,
+  module: ModuleDefinition<unknown>,
+): Record<string, unknown> {
+  const raw = task.rawArgs;
+  const base = { ...task.args };
+  if (raw === null || raw === undefined) return base;
+  if (typeof raw === 'object' && !Array.isArray(raw)) return { ...base, ...(raw as Record<string, unknown>) };
+  if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') {
+    throw new RunnerError(
+      'MODULE_ARGS_INVALID',
+      `module "${task.module}" takes a mapping of args, not a list`,
+      {
+        ...task.where,
+      },
+    );
+  }
+  const text = String(raw);
+  if (module.freeForm) return { ...base, [module.freeForm]: text };
+  const out: Record<string, unknown> = { ...base };
+  for (const word of splitShellWords(text)) {
+    const eq = word.indexOf('=');
+    if (eq <= 0) {
+      throw new RunnerError(
+        'MODULE_ARGS_INVALID',
+        `module "${task.module}" expects key=value args, got "${word}"`,
+        { ...task.where },
+      );
+    }
+    out[word.slice(0, eq)] = word.slice(eq + 1);
+  }
+  return out;
+}
+
+/** Splits like a POSIX shell: quotes group, backslash escapes, quotes are removed. */
+export function splitShellWords(text: string): string[] {
+  const words: string[] = [];
+  let current = '';
+  let inWord = false;
+  let quote: '"' | "'" | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === quote) quote = null;
+      else if (c === '\\' && quote === '"' && i + 1 < text.length) current += text[++i];
+      else current += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      inWord = true;
+    } else if (c === '\\' && i + 1 < text.length) {
+      current += text[++i];
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) words.push(current);
+      current = '';
+      inWord = false;
+    } else {
+      current += c;
+      inWord = true;
+    }
+  }
+  if (inWord) words.push(current);
+  return words;
+}

@@ -1,0 +1,227 @@
+import { readFile } from 'node:fs/promises';
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
+import { fileNotFound, RunnerError } from '../errors.js';
+import type { Vars } from '../inventory/types.js';
+import { PLAY_KEYWORDS, TASK_KEYWORDS } from './keywords.js';
+import type { PlaybookDefinition, PlayDefinition, SourceLocation, TaskDefinition } from './model.js';
+
+/**
+ * Reads an Ansible-syntax YAML playbook into the playbook model, keeping the
+ * line of every play and task for error messages. YAML is read as YAML 1.1,
+ * as Ansible (PyYAML) reads it. Module names are checked later, against the
+ * loaded plugins.
+ */
+export async function loadYamlPlaybook(file: string): Promise<PlaybookDefinition> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw fileNotFound(file, 'playbook');
+    throw new RunnerError('FILE_NOT_FOUND', `cannot read playbook ${file}: ${(error as Error).message}`, {
+      file,
+      cause: error,
+    });
+  }
+  return parseYamlPlaybook(text, file);
+}
+
+export function parseYamlPlaybook(text: string, file: string): PlaybookDefinition {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { version: '1.1', lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at = (node: Node | null | undefined): SourceLocation => {
+    const offset = node?.range?.[0];
+    if (offset === undefined) return { file };
+    const pos = lineCounter.linePos(offset);
+    return { file, line: pos.line, column: pos.col };
+  };
+  const fail = (message: string, node?: Node | null): never => {
+    throw new RunnerError('PLAYBOOK_INVALID', message, at(node));
+  };
+  if (doc.errors.length > 0) {
+    const error = doc.errors[0]!;
+    const pos = lineCounter.linePos(error.pos[0]);
+    throw new RunnerError('YAML_SYNTAX', `YAML syntax error: ${error.message.split('\n')[0]}`, {
+      file,
+      line: pos.line,
+      column: pos.col,
+      cause: error,
+    });
+  }
+  const root = doc.contents;
+  if (!isSeq(root)) fail('a playbook must be a list of plays', root);
+  const plays: PlayDefinition[] = [];
+  for (const playNode of (root as { items: unknown[] }).items as Node[]) {
+    if (!isMap(playNode)) fail('each play must be a mapping with "hosts" and "tasks"', playNode);
+    plays.push(readPlay(playNode as YAMLMap, at, fail));
+  }
+  return { name: file, file, plays };
+}
+
+type At = (node: Node | null | undefined) => SourceLocation;
+type Fail = (message: string, node?: Node | null) => never;
+
+function entries(map: YAMLMap): { key: string; keyNode: Node; valueNode: Node | null; value: unknown }[] {
+  return map.items.map((pair) => {
+    const keyNode = pair.key as Node;
+    const valueNode = (pair.value ?? null) as Node | null;
+    const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
+    const value = valueNode && typeof valueNode.toJSON === 'function' ? valueNode.toJSON() : valueNode;
+    return { key, keyNode, valueNode, value };
+  });
+}
+
+function readPlay(map: YAMLMap, at: At, fail: Fail): PlayDefinition {
+  const play: Partial<PlayDefinition> & { tasks: TaskDefinition[] } = { tasks: [], where: at(map) };
+  let sawHosts = false;
+  for (const { key, keyNode, valueNode, value } of entries(map)) {
+    if (!PLAY_KEYWORDS.has(key)) fail(`unsupported play keyword "${key}"`, keyNode);
+    switch (key) {
+      case 'name':
+        play.name = String(value);
+        break;
+      case 'hosts':
+        sawHosts = true;
+        play.hosts = Array.isArray(value) ? value.join(':') : String(value ?? '');
+        break;
+      case 'vars':
+        if (value !== null && (typeof value !== 'object' || Array.isArray(value))) {
+          fail('play "vars" must be a mapping', valueNode);
+        }
+        play.vars = (value ?? {}) as Vars;
+        break;
+      case 'gather_facts':
+        play.gatherFacts = asBool(value, key, valueNode, fail);
+        break;
+      case 'become':
+        play.become = asBool(value, key, valueNode, fail);
+        break;
+      case 'become_user':
+        play.becomeUser = String(value);
+        break;
+      case 'become_method':
+        if (value !== 'sudo' && value !== 'su')
+          fail(`become_method must be sudo or su, got "${value}"`, valueNode);
+        play.becomeMethod = value as 'sudo' | 'su';
+        break;
+      case 'serial':
+        play.serial = value as PlayDefinition['serial'];
+        break;
+      case 'strategy':
+        if (value !== 'linear' && value !== 'free')
+          fail(`strategy must be linear or free, got "${value}"`, valueNode);
+        play.strategy = value as 'linear' | 'free';
+        break;
+      case 'max_fail_percentage':
+        if (typeof value !== 'number') fail('max_fail_percentage must be a number', valueNode);
+        play.maxFailPercentage = value as number;
+        break;
+      case 'any_errors_fatal':
+        play.anyErrorsFatal = asBool(value, key, valueNode, fail);
+        break;
+      case 'tasks':
+        if (value === null) break;
+        if (!isSeq(valueNode)) fail('play "tasks" must be a list', valueNode);
+        for (const taskNode of (valueNode as { items: unknown[] }).items as Node[]) {
+          if (!isMap(taskNode)) fail('each task must be a mapping', taskNode);
+          play.tasks.push(readTask(taskNode as YAMLMap, at, fail));
+        }
+        break;
+    }
+  }
+  if (!sawHosts || !play.hosts) fail('play has no "hosts"', map);
+  play.name ??= play.hosts;
+  return play as PlayDefinition;
+}
+
+function asBool(value: unknown, key: string, node: Node | null, fail: Fail): boolean {
+  if (typeof value !== 'boolean') fail(`"${key}" must be true or false`, node);
+  return value as boolean;
+}
+
+function asConditions(value: unknown): string | string[] | boolean {
+  if (typeof value === 'boolean') return value;
+  if (Array.isArray(value)) return value.map(String);
+  return String(value);
+}
+
+function readTask(map: YAMLMap, at: At, fail: Fail): TaskDefinition {
+  const task: Partial<TaskDefinition> = { where: at(map) };
+  const moduleKeys: { key: string; keyNode: Node; value: unknown }[] = [];
+  let extraArgs: Record<string, unknown> | undefined;
+  for (const { key, keyNode, valueNode, value } of entries(map)) {
+    if (!TASK_KEYWORDS.has(key)) {
+      moduleKeys.push({ key, keyNode, value });
+      continue;
+    }
+    switch (key) {
+      case 'name':
+        task.name = String(value);
+        break;
+      case 'when':
+        task.when = asConditions(value) as string | string[];
+        break;
+      case 'register':
+        if (typeof value !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) {
+          fail('"register" must be a variable name', valueNode);
+        }
+        task.register = value as string;
+        break;
+      case 'ignore_errors':
+        task.ignoreErrors = asBool(value, key, valueNode, fail);
+        break;
+      case 'changed_when':
+        task.changedWhen = asConditions(value);
+        break;
+      case 'failed_when':
+        task.failedWhen = asConditions(value);
+        break;
+      case 'retries':
+        task.retries = Number(value);
+        break;
+      case 'until':
+        task.until = asConditions(value) as string | string[];
+        break;
+      case 'delay':
+        task.delay = Number(value);
+        break;
+      case 'become':
+        task.become = asBool(value, key, valueNode, fail);
+        break;
+      case 'become_user':
+        task.becomeUser = String(value);
+        break;
+      case 'vars':
+        task.vars = (value ?? {}) as Vars;
+        break;
+      case 'tags':
+        task.tags = Array.isArray(value)
+          ? value.map(String)
+          : String(value)
+              .split(',')
+              .map((t) => t.trim());
+        break;
+      case 'loop':
+      case 'with_items':
+        task.loop = value;
+        break;
+      case 'args':
+        extraArgs = (value ?? {}) as Record<string, unknown>;
+        break;
+      case 'no_log':
+        task.noLog = asBool(value, key, valueNode, fail);
+        break;
+    }
+  }
+  if (moduleKeys.length === 0) fail('task has no module (e.g. "shell: …")', map);
+  if (moduleKeys.length > 1) {
+    const names = moduleKeys.map((m) => `"${m.key}"`).join(', ');
+    fail(`task has more than one module or an unsupported keyword: ${names}`, moduleKeys[1]!.keyNode);
+  }
+  const { key: module, value } = moduleKeys[0]!;
+  task.module = module;
+  task.rawArgs = value;
+  task.args = { ...(extraArgs ?? {}) };
+  task.name ??= module;
+  task.where = { ...at(moduleKeys[0]!.keyNode), line: task.where?.line ?? at(moduleKeys[0]!.keyNode).line };
+  return task as TaskDefinition;
+}
