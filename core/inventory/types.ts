@@ -18,11 +18,31 @@ export interface InventoryGroup {
   /** Direct child groups. */
   children: string[];
   vars: Vars;
+  /**
+   * `ansible_group_priority` set by an inventory source. Ansible keeps it out of
+   * the group's vars and uses it to order sibling groups (default 1, higher wins).
+   */
+  priority?: number;
+}
+
+/**
+ * The `group_vars/` and `host_vars/` files found beside one `-i` source. They are
+ * kept apart from the inventory-file vars because Ansible layers them separately:
+ * every inventory-file group var loses to `group_vars/all`, and layers of later
+ * sources win over earlier ones.
+ */
+export interface VarsFileLayer {
+  /** The directory that holds `group_vars/` and `host_vars/`. */
+  dir: string;
+  groups: Map<string, Vars>;
+  hosts: Map<string, Vars>;
 }
 
 export interface InventoryData {
   hosts: Map<string, InventoryHost>;
   groups: Map<string, InventoryGroup>;
+  /** group_vars/host_vars layers, one per `-i` source, in command-line order. */
+  varsFiles?: VarsFileLayer[];
 }
 
 /** A problem that Ansible warns about and skips (e.g. an unknown group key). */

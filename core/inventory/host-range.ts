@@ -1,0 +1,129 @@
+import { RunnerError } from '../errors.js';
+
+/**
+ * Host keys as Ansible reads them (parsing/utils/addresses.py and
+ * plugins/inventory/__init__.py): an optional `:port`, then `[a:b(:step)]`
+ * ranges expanded, leading zeros kept, letters allowed. The regexes are ports
+ * of Ansible's, so what Ansible treats as "not an address" (and keeps whole,
+ * port included) we keep whole too.
+ */
+
+const numericRange = String.raw`\[(?:[0-9]+:[0-9]+)(?::[0-9]+)?\]`;
+const hexRange = String.raw`\[(?:[0-9a-f]+:[0-9a-f]+)(?::[0-9]+)?\]`;
+const alnumRange = String.raw`\[(?:[a-z]:[a-z]|[0-9]+:[0-9]+)(?::[0-9]+)?\]`;
+const ipv6c = `(?:[0-9a-f]{1,4}|${hexRange})`;
+const ipv4c = `(?:[01]?[0-9]{1,2}|2[0-4][0-9]|25[0-5]|${numericRange})`;
+// Python's \w under re.UNICODE: letters, digits (and other numerics), underscore.
+const w = String.raw`[\p{L}\p{N}\p{Mn}\p{Pc}]`;
+const label = `(?:${w}|${alnumRange})(?:${w}|[_-]|${alnumRange})*(?<![_-])`;
+
+const bracketedHostPort = /^\[(.+)\]:([0-9]+)$/;
+const hostPort = /^((?:[^:[\]]|\[[^\]]*\])*):([0-9]+)$/;
+export const IPV4 = new RegExp(`^(?:${ipv4c}\\.){3}${ipv4c}$`, 'i');
+export const IPV6 = new RegExp(
+  '^(?:' +
+    [
+      `(?:${ipv6c}:){7}${ipv6c}`,
+      `(?:${ipv6c}:){1,6}:`,
+      `(?:${ipv6c}:)(?::${ipv6c}){1,6}`,
+      `(?:${ipv6c}:){2}(?::${ipv6c}){1,5}`,
+      `(?:${ipv6c}:){3}(?::${ipv6c}){1,4}`,
+      `(?:${ipv6c}:){4}(?::${ipv6c}){1,3}`,
+      `(?:${ipv6c}:){5}(?::${ipv6c}){1,2}`,
+      `(?:${ipv6c}:){6}(?::${ipv6c})`,
+      `:(?::${ipv6c}){1,6}`,
+      `${ipv6c}?::`,
+      `(?:0:){6}(?:${ipv6c}\\.){3}${ipv6c}`,
+      `::(?:ffff:)?(?:${ipv6c}\\.){3}${ipv6c}`,
+      `(?:0:){5}ffff:(?:${ipv6c}\\.){3}${ipv6c}`,
+    ].join('|') +
+    ')$',
+  'i',
+);
+const HOSTNAME = new RegExp(`^${label}(?:\\.${label})*$`, 'iu');
+
+/** parse_address(allow_ranges=True): `{ host, port }`, or undefined when it is not an address. */
+export function parseAddress(address: string): { host: string; port?: number } | undefined {
+  let rest = address;
+  let port: number | undefined;
+  for (const re of [bracketedHostPort, hostPort]) {
+    const m = re.exec(rest);
+    if (m) {
+      rest = m[1];
+      port = Number(m[2]);
+    }
+  }
+  if (IPV4.test(rest) || IPV6.test(rest) || HOSTNAME.test(rest)) return { host: rest, port };
+  return undefined;
+}
+
+const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+function rangeError(pattern: string, why: string): RunnerError {
+  return new RunnerError('INVENTORY_INVALID', `invalid host range in "${pattern}": ${why}`);
+}
+
+/** Python's int() on a range bound. */
+function pyInt(text: string, pattern: string): number {
+  if (!/^\s*[-+]?\d+(?:_\d+)*\s*$/.test(text))
+    throw rangeError(pattern, `"${text}" is not a number or a letter`);
+  return Number(text.replace(/_/g, ''));
+}
+
+/** expand_hostname_range: the first `[...]` is expanded, then the rest recursively. */
+export function expandHostRange(line: string): string[] {
+  // Python replaces the first '[' and the first ']' with '|' and splits: anything but three parts fails.
+  const marked = line.replace('[', '|').replace(']', '|');
+  const parts = marked.split('|');
+  if (parts.length !== 3) throw rangeError(line, 'expected one [begin:end] or [begin:end:step] range');
+  const [head, nrange, tail] = parts;
+  const bounds = nrange.split(':');
+  if (bounds.length !== 2 && bounds.length !== 3)
+    throw rangeError(line, 'a range must be begin:end or begin:end:step');
+  let beg = bounds[0];
+  const end = bounds[1];
+  const stepText = bounds.length === 3 ? bounds[2] : '1';
+  if (!beg) beg = '0';
+  if (!end) throw rangeError(line, 'a range must have an end value');
+  let fill = (x: string | number): string => String(x);
+  if (beg[0] === '0' && beg.length > 1) {
+    if (beg.length !== end.length)
+      throw rangeError(line, 'begin and end must have the same width when zero-padded');
+    const width = beg.length;
+    fill = (x) => String(x).padStart(width, '0');
+  }
+  let seq: Array<string | number>;
+  const ib = LETTERS.indexOf(beg);
+  const ie = LETTERS.indexOf(end);
+  const step = pyInt(stepText, line);
+  if (ib >= 0 && ie >= 0 && step !== 0) {
+    if (ib > ie) throw rangeError(line, 'begin must not be after end');
+    seq = [];
+    for (let i = ib; i <= ie; i += step > 0 ? step : Number.POSITIVE_INFINITY) seq.push(LETTERS[i]);
+    if (step < 0) seq = [];
+  } else {
+    const b = pyInt(beg, line);
+    const e = pyInt(end, line) + 1;
+    if (step === 0) throw rangeError(line, 'the step must not be zero');
+    seq = [];
+    if (Math.abs((e - b) / step) > 10_000_000) throw rangeError(line, 'the range is too large');
+    if (step > 0) for (let i = b; i < e; i += step) seq.push(i);
+    else for (let i = b; i > e; i += step) seq.push(i);
+  }
+  const out: string[] = [];
+  for (const item of seq) {
+    const name = head + fill(item) + tail;
+    if (name.includes('[')) out.push(...expandHostRange(name));
+    else out.push(name);
+  }
+  return out;
+}
+
+/** _expand_hostpattern: host names and the port that applies to all of them. */
+export function expandHostPattern(pattern: string): { hosts: string[]; port?: number } {
+  const parsed = parseAddress(pattern);
+  const base = parsed ? parsed.host : pattern;
+  const port = parsed?.port;
+  const hosts = base.includes('[') ? expandHostRange(base) : [base];
+  return { hosts, port };
+}

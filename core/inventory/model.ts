@@ -1,0 +1,267 @@
+import { RunnerError } from '../errors.js';
+import { type AnsibleList, formatInventoryGraph, toAnsibleList } from './format.js';
+import { hostVarsFor } from './precedence.js';
+import { resolveTemplates } from './templar.js';
+import type { InventoryData, InventoryGroup, Vars, VarsFileLayer } from './types.js';
+
+/**
+ * The inventory after every source is read: Ansible's reconcile step applied
+ * (groups without a parent go under `all`, hosts in no group go to
+ * `ungrouped`), then questions a play or the CLI asks of it. Built once,
+ * never mutated; derived data (ancestors, depths, merged vars) is cached.
+ */
+export interface MagicVars {
+  inventory_hostname: string;
+  inventory_hostname_short: string;
+  group_names: string[];
+  groups: Record<string, string[]>;
+}
+
+export class Inventory {
+  readonly #hosts: ReadonlyMap<string, { name: string; vars: Vars }>;
+  readonly #groups: ReadonlyMap<string, InventoryGroup>;
+  readonly #layers: readonly VarsFileLayer[];
+  readonly #parents = new Map<string, string[]>();
+  readonly #directGroups = new Map<string, string[]>();
+  readonly #depth = new Map<string, number>();
+  readonly #ancestors = new Map<string, Set<string>>();
+  readonly #hostGroups = new Map<string, string[]>();
+  readonly #varsCache = new Map<string, Vars>();
+  readonly #groupHostsCache = new Map<string, string[]>();
+
+  constructor(data: InventoryData) {
+    const groups = new Map<string, InventoryGroup>();
+    for (const [name, g] of data.groups) {
+      groups.set(name, { ...g, hosts: [...g.hosts], children: [...g.children], vars: { ...g.vars } });
+    }
+    for (const name of ['all', 'ungrouped']) {
+      if (!groups.has(name)) groups.set(name, { name, hosts: [], children: [], vars: {} });
+    }
+    const all = groups.get('all')!;
+    if (!all.children.includes('ungrouped') && !isChildOfAny(groups, 'ungrouped'))
+      all.children.push('ungrouped');
+    this.#groups = groups;
+    this.#hosts = new Map([...data.hosts].map(([k, h]) => [k, { name: h.name, vars: { ...h.vars } }]));
+    this.#layers = data.varsFiles ?? [];
+    this.#reconcile(groups);
+  }
+
+  /** Ansible's InventoryData.reconcile_inventory. */
+  #reconcile(groups: Map<string, InventoryGroup>): void {
+    const all = groups.get('all')!;
+    this.#indexParents();
+    for (const name of groups.keys()) {
+      if (name !== 'all' && (this.#parents.get(name) ?? []).length === 0) {
+        all.children.push(name);
+        this.#parents.set(name, ['all']);
+      }
+    }
+    this.#indexDirectGroups();
+    const ungrouped = groups.get('ungrouped')!;
+    for (const host of this.#hosts.keys()) {
+      const mine = this.#groupsOfUncached(host);
+      if (mine.includes('ungrouped')) {
+        if (mine.some((g) => g !== 'all' && g !== 'ungrouped')) {
+          ungrouped.hosts = ungrouped.hosts.filter((h) => h !== host);
+        }
+      } else if (mine.length === 0 || (mine.length === 1 && mine[0] === 'all')) {
+        ungrouped.hosts.push(host);
+      }
+    }
+    this.#indexDirectGroups();
+  }
+
+  #indexParents(): void {
+    this.#parents.clear();
+    for (const g of this.#groups.values()) {
+      for (const c of g.children) {
+        const list = this.#parents.get(c) ?? [];
+        if (!list.includes(g.name)) list.push(g.name);
+        this.#parents.set(c, list);
+      }
+    }
+  }
+
+  #indexDirectGroups(): void {
+    this.#directGroups.clear();
+    this.#ancestors.clear();
+    for (const g of this.#groups.values()) {
+      for (const h of g.hosts) {
+        const list = this.#directGroups.get(h) ?? [];
+        list.push(g.name);
+        this.#directGroups.set(h, list);
+      }
+    }
+  }
+
+  /** Every group name, in the order first defined (`all` and `ungrouped` first). */
+  groupNames(): string[] {
+    return [...this.#groups.keys()];
+  }
+
+  /** Every host name, in the order first seen across sources. */
+  hostNames(): string[] {
+    return [...this.#hosts.keys()];
+  }
+
+  hasHost(name: string): boolean {
+    return this.#hosts.has(name);
+  }
+
+  hasGroup(name: string): boolean {
+    return this.#groups.has(name);
+  }
+
+  /** A group as defined: direct hosts, direct children, its own inventory-file vars. */
+  group(name: string): Readonly<InventoryGroup> | undefined {
+    return this.#groups.get(name);
+  }
+
+  /** Direct parents of a group (`all` for top-level groups). */
+  parentsOf(group: string): string[] {
+    return [...(this.#parents.get(group) ?? [])];
+  }
+
+  /** Hosts of a group and its descendants, in Ansible's Group.get_hosts() order. */
+  hostsOf(group: string): string[] {
+    const cached = this.#groupHostsCache.get(group);
+    if (cached) return cached;
+    const start = this.#groups.get(group);
+    if (!start) return [];
+    // Breadth-first: the group, its children in order, then theirs (Ansible's preserve_ordering walk).
+    const order: string[] = [group];
+    const seen = new Set(order);
+    for (let i = 0; i < order.length; i++) {
+      for (const c of this.#groups.get(order[i])?.children ?? []) {
+        if (!seen.has(c)) {
+          seen.add(c);
+          order.push(c);
+        }
+      }
+    }
+    const hosts: string[] = [];
+    const seenHosts = new Set<string>();
+    for (const g of order) {
+      for (const h of this.#groups.get(g)?.hosts ?? []) {
+        if (!seenHosts.has(h)) {
+          seenHosts.add(h);
+          hosts.push(h);
+        }
+      }
+    }
+    this.#groupHostsCache.set(group, hosts);
+    return hosts;
+  }
+
+  /** Ancestors of a group (not itself), through every parent. */
+  ancestorsOf(group: string): Set<string> {
+    const cached = this.#ancestors.get(group);
+    if (cached) return cached;
+    const out = new Set<string>();
+    for (const p of this.#parents.get(group) ?? []) {
+      out.add(p);
+      for (const a of this.ancestorsOf(p)) out.add(a);
+    }
+    this.#ancestors.set(group, out);
+    return out;
+  }
+
+  /** Longest distance from `all`, as Ansible's Group.depth. */
+  depthOf(group: string): number {
+    if (group === 'all') return 0;
+    const cached = this.#depth.get(group);
+    if (cached !== undefined) return cached;
+    let depth = 0;
+    for (const p of this.#parents.get(group) ?? []) depth = Math.max(depth, this.depthOf(p) + 1);
+    this.#depth.set(group, depth);
+    return depth;
+  }
+
+  priorityOf(group: string): number {
+    return this.#groups.get(group)?.priority ?? 1;
+  }
+
+  #groupsOfUncached(host: string): string[] {
+    const out = new Set<string>();
+    for (const g of this.#directGroups.get(host) ?? []) {
+      out.add(g);
+      for (const a of this.ancestorsOf(g)) out.add(a);
+    }
+    return [...out];
+  }
+
+  /** Every group the host is in, directly or through a child group, `all` included; ASCII order. */
+  groupsOf(host: string): string[] {
+    this.#requireHost(host);
+    const cached = this.#hostGroups.get(host);
+    if (cached) return [...cached];
+    const groups = this.#groupsOfUncached(host).sort(ascii);
+    this.#hostGroups.set(host, groups);
+    return [...groups];
+  }
+
+  #requireHost(host: string): void {
+    if (!this.#hosts.has(host)) {
+      throw new RunnerError('INVENTORY_INVALID', `host "${host}" is not in the inventory`, { host });
+    }
+  }
+
+  /**
+   * The host's merged vars in Ansible's precedence: exactly what
+   * `ansible-inventory --list` prints under `_meta.hostvars` (no magic vars).
+   */
+  hostVars(host: string): Vars {
+    this.#requireHost(host);
+    let vars = this.#varsCache.get(host);
+    if (!vars) {
+      vars = hostVarsFor(host, {
+        hostVars: this.#hosts.get(host)!.vars,
+        groups: this.groupsOf(host),
+        group: (g) => this.#groups.get(g)!,
+        depthOf: (g) => this.depthOf(g),
+        priorityOf: (g) => this.priorityOf(g),
+        layers: this.#layers,
+      });
+      this.#varsCache.set(host, vars);
+    }
+    return structuredClone(vars);
+  }
+
+  /** The magic vars a play sees (ansible-inventory does not print these). */
+  magicVars(host: string): MagicVars {
+    const groups: Record<string, string[]> = {};
+    for (const g of this.#groups.keys()) groups[g] = this.hostsOf(g);
+    return {
+      inventory_hostname: host,
+      inventory_hostname_short: host.split('.')[0],
+      group_names: this.groupsOf(host).filter((g) => g !== 'all'),
+      groups,
+    };
+  }
+
+  /** Exactly the JSON shape `ansible-inventory --list` prints. */
+  toAnsibleList(): AnsibleList {
+    return toAnsibleList(this);
+  }
+
+  /** `ansible-inventory --graph` text, from `all` or the given group. */
+  graph(start = 'all'): string {
+    return formatInventoryGraph(this, start);
+  }
+
+  /** hostVars with `{{ var }}` templates resolved against the same vars (and the magic vars). */
+  resolvedHostVars(host: string): Vars {
+    const vars = this.hostVars(host);
+    const magic = this.magicVars(host) as unknown as Vars;
+    return resolveTemplates(vars, { ...magic, ...vars }) as Vars;
+  }
+}
+
+export function ascii(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function isChildOfAny(groups: Map<string, InventoryGroup>, name: string): boolean {
+  for (const g of groups.values()) if (g.children.includes(name)) return true;
+  return false;
+}

@@ -1,0 +1,106 @@
+import type { Dirent } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { RunnerError } from '../errors.js';
+import type { InventoryData, InventoryWarning, Vars, VarsFileLayer } from './types.js';
+import { isMapping, loadYamlOrJson, toPlain } from './yaml-load.js';
+
+/**
+ * `group_vars/` and `host_vars/` beside one inventory source, read as
+ * ansible-core's host_group_vars plugin and DataLoader.find_vars_files do:
+ * for a name, the first of `name`, `name.yml`, `name.yaml`, `name.json` that
+ * exists wins; a directory contributes its files (no extension or one of
+ * those) in ASCII order, recursing into subdirectories without an extension,
+ * skipping hidden files and `~` backups. Empty files add nothing.
+ */
+const EXTENSIONS = ['', '.yml', '.yaml', '.json'];
+
+export async function loadVarsLayer(
+  dir: string,
+  data: InventoryData,
+  warn: (w: InventoryWarning) => void,
+): Promise<VarsFileLayer> {
+  return {
+    dir,
+    groups: await loadKind(join(dir, 'group_vars'), [...data.groups.keys()], warn),
+    hosts: await loadKind(join(dir, 'host_vars'), [...data.hosts.keys()], warn),
+  };
+}
+
+async function loadKind(
+  base: string,
+  names: string[],
+  warn: (w: InventoryWarning) => void,
+): Promise<Map<string, Vars>> {
+  const out = new Map<string, Vars>();
+  const info = await stat(base).catch(() => undefined);
+  if (!info) return out;
+  if (!info.isDirectory()) {
+    warn({ message: `found ${base} that is not a directory, skipping it`, file: base });
+    return out;
+  }
+  // One listing, then lookups: a 10,000-host inventory must not stat 40,000 paths.
+  const entries = new Map<string, Dirent>();
+  for (const e of await readdir(base, { withFileTypes: true })) entries.set(e.name, e);
+  for (const name of names) {
+    if (name.startsWith('/')) continue; // Ansible skips chroot-like host names.
+    for (const ext of EXTENSIONS) {
+      const entry = entries.get(name + ext);
+      if (!entry) continue;
+      const full = join(base, name + ext);
+      const files = (await isDir(entry, full)) ? await dirFiles(full) : [full];
+      let vars: Vars | undefined;
+      for (const file of files) {
+        const loaded = await loadVarsFile(file);
+        if (loaded) vars = { ...(vars ?? {}), ...loaded };
+      }
+      if (vars) out.set(name, vars);
+      break;
+    }
+  }
+  return out;
+}
+
+async function isDir(entry: Dirent, full: string): Promise<boolean> {
+  if (entry.isDirectory()) return true;
+  if (entry.isSymbolicLink()) return (await stat(full).catch(() => undefined))?.isDirectory() ?? false;
+  return false;
+}
+
+async function dirFiles(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  const names = (await readdir(dir)).sort();
+  for (const name of names) {
+    if (name.startsWith('.') || name.endsWith('~')) continue;
+    const ext = extname(name);
+    const full = join(dir, name);
+    const info = await stat(full).catch(() => undefined);
+    if (!info) continue;
+    if (info.isDirectory() && !ext) found.push(...(await dirFiles(full)));
+    else if (info.isFile() && (!ext || EXTENSIONS.includes(ext))) found.push(full);
+  }
+  return found;
+}
+
+/** One vars file: a mapping, or undefined when it is empty (Ansible ignores those). */
+export async function loadVarsFile(file: string): Promise<Vars | undefined> {
+  const text = await readFile(file, 'utf8');
+  const loaded = loadYamlOrJson(text, file);
+  const value = loaded.value;
+  // Python's truthiness: None, {}, [], "", 0 and False add nothing.
+  if (value === null || value === undefined || value === false || value === 0 || value === '')
+    return undefined;
+  if (isMapping(value) && value.size === 0) return undefined;
+  if (Array.isArray(value) && value.length === 0) return undefined;
+  if (!isMapping(value)) {
+    throw new RunnerError(
+      'INVENTORY_INVALID',
+      'invalid vars file: expected a mapping of variable names to values',
+      {
+        file,
+        line: 1,
+      },
+    );
+  }
+  return toPlain(value) as Vars;
+}

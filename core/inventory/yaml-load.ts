@@ -1,0 +1,111 @@
+import { isNode, LineCounter, parseDocument } from 'yaml';
+import { RunnerError } from '../errors.js';
+import { setOwn } from './precedence.js';
+import { pyyamlTags } from './yaml11.js';
+
+/**
+ * Reads YAML or JSON text the way Ansible's DataLoader does: JSON first (so a
+ * JSON file keeps JSON's numbers), else YAML 1.1 with PyYAML's scalar rules.
+ * Mappings come back as Map so that non-string keys (`yes:` is the boolean
+ * true) stay visible to the structure checks. `locate` finds the line and
+ * column of a value by its key path, for error messages.
+ */
+export interface LoadedData {
+  value: unknown;
+  locate(path: unknown[]): { line?: number; column?: number };
+}
+
+const nowhere = () => ({});
+
+export function loadYamlOrJson(text: string, file: string): LoadedData {
+  const json = tryJson(text);
+  if (json.ok) return { value: toMaps(json.value), locate: nowhere };
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {
+    version: '1.1',
+    customTags: pyyamlTags,
+    merge: true,
+    uniqueKeys: false,
+    prettyErrors: false,
+    lineCounter,
+  });
+  const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+  if (problem) {
+    const pos = problem.linePos?.[0];
+    const message = problem.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    throw new RunnerError('YAML_SYNTAX', `YAML syntax error: ${message}`, {
+      file,
+      line: pos?.line,
+      column: pos?.col,
+    });
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ mapAsMap: true, maxAliasCount: 10_000 });
+  } catch (e) {
+    throw new RunnerError('YAML_SYNTAX', `YAML error: ${e instanceof Error ? e.message : String(e)}`, {
+      file,
+      cause: e,
+    });
+  }
+  return {
+    value,
+    locate(path) {
+      try {
+        const node = doc.getIn(path, true);
+        const start = isNode(node) ? node.range?.[0] : undefined;
+        if (start === undefined) return {};
+        const pos = lineCounter.linePos(start);
+        return { line: pos.line, column: pos.col };
+      } catch {
+        return {};
+      }
+    },
+  };
+}
+
+function tryJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  const t = text.trimStart();
+  if (!t.startsWith('{') && !t.startsWith('[') && !t.startsWith('"')) return { ok: false };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** JSON objects become Maps so both loaders hand the same shapes to the sources. */
+function toMaps(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(toMaps);
+  if (value && typeof value === 'object') {
+    const out = new Map<unknown, unknown>();
+    for (const [k, v] of Object.entries(value)) out.set(k, toMaps(v));
+    return out;
+  }
+  return value;
+}
+
+/** How Python's json.dumps writes a dict key: True is "true", None is "null". */
+export function keyText(key: unknown): string {
+  if (key === null || key === undefined) return 'null';
+  if (typeof key === 'string') return key;
+  if (typeof key === 'number' || typeof key === 'boolean') return String(key);
+  return JSON.stringify(toPlain(key));
+}
+
+/** Turns loaded data (with Maps) into plain JSON-shaped values for vars. */
+export function toPlain(value: unknown): unknown {
+  if (value instanceof Map) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of value) setOwn(out, keyText(k), toPlain(v));
+    return out;
+  }
+  if (value instanceof Set) return [...value].map(toPlain);
+  if (Array.isArray(value)) return value.map(toPlain);
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  return value;
+}
+
+export function isMapping(value: unknown): value is Map<unknown, unknown> {
+  return value instanceof Map;
+}
