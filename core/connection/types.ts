@@ -16,7 +16,15 @@ export interface Connection {
   connect(): Promise<void>;
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
   put(content: string | Buffer | Readable, path: string, options?: PutOptions): Promise<void>;
-  close(): Promise<void>;
+  /**
+   * Closes everything; idempotent. Without `force`, running commands finish
+   * first; with `force`, they are killed (exec rejects with CANCELLED).
+   */
+  close(options?: CloseOptions): Promise<void>;
+}
+
+export interface CloseOptions {
+  force?: boolean;
 }
 
 export interface ConnectionCapabilities {
@@ -88,8 +96,38 @@ export interface ConnectionRunOptions {
   /** How many handshakes may be in flight at once across the run. */
   maxHandshakes: number;
   hostKeyChecking: 'strict' | 'accept-new' | 'off';
+  /** Extra known_hosts files to read (`--known-hosts FILE`). */
   knownHostsFiles: string[];
   signal?: AbortSignal;
+  /**
+   * Extensions (optional). Pass the SAME object to every create() of a run:
+   * the handshake semaphore, prompts, parsed keys, known_hosts and jump
+   * connections are shared per run object.
+   */
+  /** Asks the user for a secret (key passphrase, SSH password); called at most once per key file / run. */
+  prompt?: SecretPrompt;
+  /** Ask for an SSH password (once per run) when a host wants one and the spec has none, like `ansible -k`. */
+  askPassword?: boolean;
+  /** Where accept-new records keys; default ~/.runner/known_hosts. Also read. */
+  recordKnownHostsFile?: string;
+  /** Read ~/.ssh/known_hosts and /etc/ssh/ssh_known_hosts too; default true. */
+  systemKnownHosts?: boolean;
+  /** Keepalive interval; default 15000 (ssh2 gives up after 3 unanswered). 0 turns it off. */
+  keepaliveIntervalMs?: number;
+  /** Reconnect attempts on refused/reset connections; default 3. Never on auth or host key failure. */
+  connectRetries?: number;
+  /** Run commands through one long-lived shell channel per host; default true. */
+  persistentShell?: boolean;
+}
+
+export type SecretPrompt = (request: PromptRequest) => Promise<Secret>;
+
+export interface PromptRequest {
+  kind: 'passphrase' | 'password';
+  /** What to show the user, e.g. "Enter passphrase for key /home/u/.ssh/id_ed25519: ". */
+  message: string;
+  /** Key file for `passphrase`. */
+  keyFile?: string;
 }
 
 export interface ConnectionFactory {

@@ -1,0 +1,181 @@
+import type { Client, ClientChannel } from 'ssh2';
+import type { RunnerError } from '../errors.js';
+import { isSecret, redact } from '../secret.js';
+import { becomeCommand, becomeFailureReason } from './become.js';
+import { connectionError } from './errors.js';
+import { envPrefix } from './quote.js';
+import type { ExecOptions, ExecResult } from './types.js';
+
+/** What a command on a channel needs from its connection. */
+export interface ChannelContext {
+  client: Client;
+  host: string;
+  place: string;
+  /** Registers a killer for close({ force }); returns the unregister function. */
+  track(kill: (reason: RunnerError) => void): () => void;
+}
+
+/** Sends the KILL signal (sshd kills the session's process group), then closes the channel. */
+export function killChannel(channel: ClientChannel): void {
+  try {
+    channel.signal('KILL');
+  } catch {}
+  channel.close();
+}
+
+export function openExec(ctx: ChannelContext, command: string, pty: boolean): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    try {
+      ctx.client.exec(
+        command,
+        pty ? { pty: { term: 'dumb', cols: 200, rows: 24 } } : {},
+        (error, channel) => {
+          if (error) reject(channelOpenError(ctx, error));
+          else resolve(channel);
+        },
+      );
+    } catch (error) {
+      reject(channelOpenError(ctx, error));
+    }
+  });
+}
+
+export function channelOpenError(ctx: Pick<ChannelContext, 'host' | 'place'>, error: unknown): RunnerError {
+  const message = (error as Error).message ?? String(error);
+  if (/not connected|no response|closed/i.test(message)) {
+    return connectionError('CONNECTION_LOST', ctx.host, ctx.place, 'connection lost', error);
+  }
+  return connectionError('CONNECT_FAILED', ctx.host, ctx.place, `cannot open a session: ${message}`, error);
+}
+
+export function stdinBuffer(stdin: ExecOptions['stdin']): Buffer | undefined {
+  if (stdin === undefined) return undefined;
+  if (isSecret(stdin)) return Buffer.from(stdin.reveal());
+  return Buffer.isBuffer(stdin) ? stdin : Buffer.from(stdin);
+}
+
+/**
+ * One command on its own exec channel: the fallback path, and the path for
+ * become (sudo's password dialogue) and timeouts (killing the channel).
+ */
+export async function execOnChannel(
+  ctx: ChannelContext,
+  command: string,
+  options: ExecOptions = {},
+): Promise<ExecResult> {
+  if (options.signal?.aborted) throw cancelledError(ctx);
+  const started = Date.now();
+  const full = `${envPrefix(options.env)}${command}`;
+  const become = options.become ? becomeCommand(full, options.become) : undefined;
+  const channel = await openExec(ctx, become ? become.command : full, become?.pty ?? false);
+  const stdin = stdinBuffer(options.stdin);
+
+  return new Promise<ExecResult>((resolve, reject) => {
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let exitCode: number | null = null;
+    let exitSignal: string | undefined;
+    let gotExit = false;
+    let timedOut = false;
+    let failure: RunnerError | undefined;
+    // Before escalation, output is the tool's dialogue, kept apart from the command's.
+    let escalated = !become;
+    let dialogue = '';
+    let prompts = 0;
+    let scanFrom = 0;
+
+    const kill = (reason: RunnerError | 'timeout') => {
+      if (reason === 'timeout') timedOut = true;
+      else failure ??= reason;
+      killChannel(channel);
+    };
+    const untrack = ctx.track((reason) => kill(reason));
+    const timer =
+      options.timeoutMs && options.timeoutMs > 0
+        ? setTimeout(() => kill('timeout'), options.timeoutMs)
+        : undefined;
+    const onAbort = () => kill(cancelledError(ctx));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    const sendStdin = () => {
+      if (stdin && stdin.length > 0) channel.write(stdin);
+      channel.end();
+    };
+
+    const watchDialogue = (chunk: Buffer, isStdout: boolean) => {
+      dialogue += chunk.toString('utf8');
+      const marker = `${become!.success}`;
+      const at = dialogue.indexOf(marker);
+      if (isStdout && at >= 0) {
+        escalated = true;
+        // Keep what the command printed after the marker line, drop the dialogue.
+        const rest = dialogue.slice(at + marker.length).replace(/^\r?\n/, '');
+        dialogue = dialogue.slice(0, at);
+        if (rest) out.push(Buffer.from(rest));
+        sendStdin();
+        return;
+      }
+      if (!become!.prompt) return;
+      // Look for a new prompt only in what arrived since the last one.
+      if (become!.prompt.test(dialogue.slice(scanFrom))) {
+        prompts++;
+        scanFrom = dialogue.length;
+        if (prompts === 1 && options.become?.password) {
+          channel.write(`${options.become.password.reveal()}\n`);
+        } else {
+          // A second prompt means the password was refused; sudo would ask again and wait forever.
+          kill(becomeError(ctx, `incorrect ${options.become!.method} password`));
+        }
+      }
+    };
+
+    channel.on('data', (chunk: Buffer) => {
+      if (escalated) out.push(chunk);
+      else watchDialogue(chunk, true);
+    });
+    channel.stderr.on('data', (chunk: Buffer) => {
+      if (escalated) err.push(chunk);
+      else watchDialogue(chunk, false);
+    });
+    channel.on('exit', (code: number | null, signal?: string) => {
+      gotExit = true;
+      exitCode = code;
+      if (signal) exitSignal = signal;
+    });
+    channel.on('close', () => {
+      if (timer) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      untrack();
+      if (failure) return reject(failure);
+      if (!timedOut && !gotExit) {
+        return reject(
+          connectionError('CONNECTION_LOST', ctx.host, ctx.place, 'connection lost while running a command'),
+        );
+      }
+      if (!escalated && !timedOut) {
+        const text = options.become?.password
+          ? redact(dialogue).split(options.become.password.reveal()).join('')
+          : dialogue;
+        return reject(becomeError(ctx, becomeFailureReason(options.become!.method, text)));
+      }
+      const result: ExecResult = {
+        exitCode: timedOut ? null : exitCode,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        durationMs: Date.now() - started,
+        timedOut,
+      };
+      if (exitSignal && !timedOut) result.signal = exitSignal;
+      resolve(result);
+    });
+    if (!become) sendStdin();
+  });
+}
+
+export function cancelledError(ctx: Pick<ChannelContext, 'host' | 'place'>): RunnerError {
+  return connectionError('CANCELLED', ctx.host, ctx.place, 'command cancelled');
+}
+
+export function becomeError(ctx: Pick<ChannelContext, 'host' | 'place'>, reason: string): RunnerError {
+  return connectionError('BECOME_FAILED', ctx.host, ctx.place, reason);
+}
