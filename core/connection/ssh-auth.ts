@@ -1,17 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type AnyAuthMethod,
-  type AuthenticationType,
-  type AuthHandlerMiddleware,
-  type ParsedKey,
-  utils,
-} from 'ssh2';
+import ssh2, { type AnyAuthMethod, type AuthenticationType, type AuthHandlerMiddleware, type ParsedKey } from 'ssh2';
 import { RunnerError } from '../errors.js';
 import type { Secret } from '../secret.js';
 import type { RunState } from './run-state.js';
 import type { ConnectionRunOptions } from './types.js';
+
+// ssh2 is CommonJS; Node's ESM loader only sees the exports it can detect statically, and `utils` is not one.
+const { utils } = ssh2;
 
 /**
  * Everything a handshake needs to authenticate, resolved before the
