@@ -48,7 +48,7 @@ export interface Recap {
 
 export type RunEvent =
   | { type: 'run.start'; time: string; playbook: string; hostCount: number; forks: number }
-  | { type: 'play.start'; play: string; hosts: string[] }
+  | { type: 'play.start'; play: string; hosts: string[]; taskCount: number }
   | { type: 'phase'; phase: RunPhase }
   | { type: 'task.start'; play: string; task: string; module: string }
   | { type: 'host.task.start'; host: string; task: string }

@@ -61,6 +61,8 @@ export interface ModuleDefinition<Args = unknown> {
   supportsCheck?: boolean;
   /** Runs on the controller only (debug, set_fact, assert): no connection is opened for it. */
   local?: boolean;
+  /** Its `data.ansible_facts` are gathered facts (low precedence), not set_fact values. */
+  gathersFacts?: boolean;
   run(ctx: ModuleContext, args: Args): Promise<ModuleResult>;
 }
 

@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import {
+  formatInventoryGraph,
+  formatInventoryHost,
+  formatInventoryList,
+  loadInventory,
+} from '../../inventory/index.js';
+import { loadProject } from '../../play/run-play.js';
+import { type CliIO, collect } from '../shared.js';
+
+interface InventoryFlags {
+  inventory: string[];
+  config?: string;
+}
+
+async function load(flags: InventoryFlags, io: CliIO) {
+  const cwd = process.cwd();
+  const project = await loadProject({ cwd, configFile: flags.config });
+  const configured = [project.config.inventory ?? []].flat();
+  const sources = flags.inventory.length > 0 ? flags.inventory : configured;
+  return loadInventory(sources, {
+    cwd: flags.inventory.length > 0 ? cwd : project.configDir,
+    plugins: project.registry.inventorySources.map((c) => c.value),
+    onWarning: (w) =>
+      io.stderr.write(`WARNING: ${w.file ? `${w.file}${w.line ? `:${w.line}` : ''}: ` : ''}${w.message}\n`),
+  });
+}
+
+function withInventoryOptions(command: Command): Command {
+  return command
+    .option(
+      '-i, --inventory <source>',
+      'inventory file, directory or plugin config (repeatable)',
+      collect,
+      [],
+    )
+    .option('-c, --config <file>', 'config file');
+}
+
+export function registerInventoryCommand(program: Command, io: CliIO): void {
+  const inventory = program.command('inventory').description('show what runner reads from inventories');
+  withInventoryOptions(
+    inventory
+      .command('list')
+      .description("every host, group and merged var, in ansible-inventory --list's shape")
+      .option('--json', 'print JSON (the default; accepted for ansible-inventory compatibility)'),
+  ).action(async (flags: InventoryFlags) => {
+    io.stdout.write(`${formatInventoryList(await load(flags, io))}\n`);
+  });
+  withInventoryOptions(
+    inventory.command('graph').description('the group tree, like ansible-inventory --graph'),
+  ).action(async (flags: InventoryFlags) => {
+    io.stdout.write(`${formatInventoryGraph(await load(flags, io))}\n`);
+  });
+  withInventoryOptions(
+    inventory.command('host').description("one host's merged vars").argument('<name>', 'host name'),
+  ).action(async (name: string, flags: InventoryFlags) => {
+    io.stdout.write(`${formatInventoryHost(await load(flags, io), name)}\n`);
+  });
+}

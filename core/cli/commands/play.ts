@@ -1,0 +1,102 @@
+import { type Command, Option } from 'commander';
+import { hostKeyCheckingSchema } from '../../config/schema.js';
+import { selectReporters } from '../../output/select-reporters.js';
+import { loadProject, runPlay } from '../../play/run-play.js';
+import { parseExtraVars } from '../extra-vars.js';
+import { promptSecret } from '../prompt.js';
+import { type CliIO, collect, interruptController, positiveInt } from '../shared.js';
+
+interface PlayFlags {
+  inventory: string[];
+  limit?: string;
+  forks?: number;
+  extraVars: string[];
+  json?: boolean;
+  verbose: number;
+  check?: boolean;
+  tags?: string;
+  skipTags?: string;
+  config?: string;
+  hostKeyChecking?: 'strict' | 'accept-new' | 'off';
+  knownHosts: string[];
+  connectTimeout?: number;
+  askPass?: boolean;
+  askBecomePass?: boolean;
+  logDir?: string;
+}
+
+export function registerPlayCommand(program: Command, io: CliIO): void {
+  program
+    .command('play')
+    .description('run a playbook (a file, or a plugin playbook such as "register") over an inventory')
+    .argument('<playbook>', 'playbook file or plugin playbook name')
+    .option(
+      '-i, --inventory <source>',
+      'inventory file, directory or plugin config (repeatable)',
+      collect,
+      [],
+    )
+    .option('-l, --limit <pattern>', 'further limit the hosts with a pattern')
+    .option('-f, --forks <n>', 'hosts to run at once (default 50)', positiveInt)
+    .option('-e, --extra-vars <vars>', 'key=value, a JSON/YAML mapping, or @file (repeatable)', collect, [])
+    .option('--json', 'print NDJSON events on stdout (human output goes to stderr)')
+    .option('-v, --verbose', 'more output (repeat for more)', (_v, n: number) => n + 1, 0)
+    .option('-C, --check', 'dry run: report what would change')
+    .option('-t, --tags <tags>', 'only tasks with these tags (comma-separated)')
+    .option('--skip-tags <tags>', 'skip tasks with these tags (comma-separated)')
+    .option('-c, --config <file>', 'config file (default: discovered from the current directory)')
+    .addOption(
+      new Option('--host-key-checking <mode>', 'strict, accept-new (default) or off')
+        .choices(hostKeyCheckingSchema.options)
+        .env('RUNNER_HOST_KEY_CHECKING'),
+    )
+    .option('--known-hosts <file>', 'an extra known_hosts file to read (repeatable)', collect, [])
+    .option('-T, --connect-timeout <seconds>', 'SSH connect timeout', positiveInt)
+    .option('-k, --ask-pass', 'ask for the SSH password once for the whole run')
+    .option('-K, --ask-become-pass', 'ask for the privilege escalation password once')
+    .option('--log-dir <dir>', 'write one log file per host into this directory')
+    .action(async (playbook: string, flags: PlayFlags) => {
+      const cwd = process.cwd();
+      const password = flags.askPass ? await promptSecret('SSH password: ') : undefined;
+      const becomePassword = flags.askBecomePass ? await promptSecret('BECOME password: ') : undefined;
+      const project = await loadProject({ cwd, configFile: flags.config });
+      const reporters = selectReporters(
+        {
+          json: flags.json === true,
+          verbosity: flags.verbose,
+          reporter: project.config.reporter,
+          logDir: flags.logDir ?? project.config.logDir,
+          stdout: io.stdout,
+          stderr: io.stderr,
+        },
+        project.registry,
+      );
+      const interrupt = interruptController(io);
+      try {
+        const outcome = await runPlay({
+          playbook,
+          inventories: flags.inventory,
+          cwd,
+          configFile: flags.config,
+          limit: flags.limit,
+          forks: flags.forks,
+          extraVars: parseExtraVars(flags.extraVars, cwd),
+          check: flags.check,
+          tags: flags.tags?.split(',').map((t) => t.trim()),
+          skipTags: flags.skipTags?.split(',').map((t) => t.trim()),
+          hostKeyChecking: flags.hostKeyChecking,
+          knownHosts: flags.knownHosts,
+          connectTimeoutSeconds: flags.connectTimeout,
+          password,
+          becomePassword,
+          reporters,
+          signal: interrupt.stop,
+          killSignal: interrupt.kill,
+          onWarning: (message) => io.stderr.write(`WARNING: ${message}\n`),
+        });
+        io.setExitCode(outcome.exitCode);
+      } finally {
+        interrupt.dispose();
+      }
+    });
+}

@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { builtinPlugins } from '../builtins.js';
+import { isRunnerError, toRunnerError } from '../errors.js';
+import { EXIT } from '../play/exit-code.js';
+import { registerInventoryCommand } from './commands/inventory.js';
+import { registerPlayCommand } from './commands/play.js';
+import { registerPluginsCommand } from './commands/plugins.js';
+import type { CliIO } from './shared.js';
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+/**
+ * argv -> core API -> exit code. No logic of its own: every error a user can
+ * cause becomes one line on stderr and an exit code from core/play/exit-code.
+ */
+export async function main(argv: string[], io?: Partial<CliIO>): Promise<number> {
+  let exitCode: number = EXIT.OK;
+  const cli: CliIO = {
+    stdout: io?.stdout ?? process.stdout,
+    stderr: io?.stderr ?? process.stderr,
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+  };
+  const program = new Command('runner')
+    .description(
+      'Agentless orchestration for fleets: Ansible inventories, many SSH hosts at once, plugin tasks.',
+    )
+    .version(version, '-V, --version')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => cli.stdout.write(text),
+      writeErr: (text) => cli.stderr.write(text),
+      // One line, with where to look next; never a stack trace.
+      outputError: (text, write) =>
+        write(`runner: ${text.trim().replace(/^error: /, '')} (see "runner help")\n`),
+    });
+  registerPlayCommand(program, cli);
+  registerInventoryCommand(program, cli);
+  registerPluginsCommand(program, cli);
+  for (const plugin of await builtinPlugins()) plugin.cli?.(program);
+  for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code))
+        return EXIT.OK;
+      if (error.code === 'commander.executeSubCommandAsync') return error.exitCode;
+      return EXIT.USAGE;
+    }
+    const runnerError = toRunnerError(error);
+    cli.stderr.write(`runner: ${runnerError.oneLine()}\n`);
+    if (!isRunnerError(error) && process.env.RUNNER_DEBUG) cli.stderr.write(`${(error as Error)?.stack}\n`);
+    return runnerError.code === 'USAGE' ? EXIT.USAGE : EXIT.ERROR;
+  }
+}

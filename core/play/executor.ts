@@ -1,0 +1,376 @@
+import type { Connection, ConnectionRunOptions } from '../connection/types.js';
+import { isRunnerError, RunnerError } from '../errors.js';
+import type { Vars } from '../inventory/types.js';
+import type { Recap, RecapRow, RunEvent, TaskResult } from '../output/events.js';
+import type { PluginRegistry } from '../plugin/registry.js';
+import type { Secret } from '../secret.js';
+import { becomeRequested, connectionKind, connectionSpecFromVars } from './connection-spec.js';
+import { exitCodeFor } from './exit-code.js';
+import { type HostState, newHostState, taskVars } from './host-state.js';
+import type { PlaybookDefinition, PlayDefinition, TaskDefinition } from './model.js';
+import { runPool } from './pool.js';
+import { type PlannedPlay, planPlays } from './prepare.js';
+import { runTask } from './run-task.js';
+import { render } from './template.js';
+
+export interface InventoryView {
+  hostVars(name: string): Vars;
+}
+
+export interface RunPlaybookOptions {
+  playbook: PlaybookDefinition;
+  registry: PluginRegistry;
+  inventory: InventoryView;
+  /** Resolves a host pattern (a play's `hosts:` or `--limit`) to host names, in order. */
+  selectHosts(pattern: string): string[];
+  limit?: string;
+  forks: number;
+  extraVars?: Vars;
+  check?: boolean;
+  tags?: string[];
+  skipTags?: string[];
+  connection: ConnectionRunOptions;
+  /** Run-wide secrets asked once (--ask-pass, --ask-become-pass); host vars win over them. */
+  connectionDefaults?: { password?: Secret; becomePassword?: Secret };
+  emit(event: RunEvent): void;
+  signal?: AbortSignal;
+}
+
+export interface RunOutcome {
+  recap: Recap;
+  exitCode: number;
+  interrupted: boolean;
+}
+
+/**
+ * Runs a playbook over the selected hosts: plays in order; within a play,
+ * `serial` batches, then the play's strategy (linear: task by task with every
+ * host in step; free: each host runs ahead), at most `forks` hosts at a time.
+ * One host's failure never stops the others. Every host gets exactly one
+ * `host.done` event.
+ */
+export async function runPlaybook(options: RunPlaybookOptions): Promise<RunOutcome> {
+  const started = Date.now();
+  const signal = options.signal ?? new AbortController().signal;
+  const plan = planPlays(options);
+  const states = new Map<string, HostState>();
+  const resultsByHost = new Map<string, TaskResult[]>();
+  for (const { hosts } of plan) {
+    for (const name of hosts) {
+      if (!states.has(name)) {
+        states.set(name, newHostState(name, options.inventory.hostVars(name)));
+        resultsByHost.set(name, []);
+      }
+    }
+  }
+  const lastPlayOf = new Map<string, number>();
+  plan.forEach((p, i) => {
+    for (const h of p.hosts) lastPlayOf.set(h, i);
+  });
+  const emit = options.emit;
+  emit({
+    type: 'run.start',
+    time: new Date(started).toISOString(),
+    playbook: options.playbook.name,
+    hostCount: states.size,
+    forks: options.forks,
+  });
+
+  const run = new PlayRun(options, states, resultsByHost, signal);
+  try {
+    for (const [index, planned] of plan.entries()) {
+      if (signal.aborted) break;
+      await run.play(planned, index, lastPlayOf);
+    }
+  } finally {
+    emit({ type: 'phase', phase: 'disconnect' });
+    await Promise.all(
+      [...states.values()].map((s) => s.connection?.close().catch(() => undefined) ?? Promise.resolve()),
+    );
+  }
+  const interrupted = signal.aborted;
+  for (const state of states.values()) {
+    if (!state.done) {
+      if (interrupted && !state.final) state.final = { status: 'failed', msg: 'interrupted' };
+      run.finishHost(state);
+    }
+  }
+  const recap: Recap = {
+    hosts: [...states.values()].map(recapRow),
+    durationMs: Date.now() - started,
+    notices: run.notices,
+  };
+  const exitCode = exitCodeFor(recap, interrupted);
+  emit({ type: 'run.end', recap, exitCode });
+  return { recap, exitCode, interrupted };
+}
+
+function recapRow(state: HostState): RecapRow {
+  return {
+    host: state.name,
+    status: state.final?.status ?? 'ok',
+    msg: state.final?.msg,
+    ...state.stats,
+  };
+}
+
+class PlayRun {
+  readonly notices: Recap['notices'] = [];
+
+  constructor(
+    private readonly options: RunPlaybookOptions,
+    private readonly states: Map<string, HostState>,
+    private readonly resultsByHost: Map<string, TaskResult[]>,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  async play(planned: PlannedPlay, index: number, lastPlayOf: Map<string, number>): Promise<void> {
+    const { play, hosts, tasks } = planned;
+    const emit = this.options.emit;
+    const playHosts = hosts.map((h) => this.states.get(h)!).filter((s) => !s.final);
+    emit({
+      type: 'play.start',
+      play: play.name,
+      hosts: playHosts.map((s) => s.name),
+      taskCount: tasks.length,
+    });
+    const playVars = { ...(play.vars ?? {}) };
+    await this.options.registry.runHook('beforePlay', {
+      playbook: this.options.playbook.name,
+      play: play.name,
+      hosts: playHosts.map((s) => s.name),
+      vars: playVars,
+      emit,
+      signal: this.signal,
+    });
+    emit({ type: 'phase', phase: 'execute' });
+    for (const batch of batches(playHosts, play.serial)) {
+      if (this.signal.aborted) break;
+      if (play.strategy === 'free') {
+        await runPool(
+          batch,
+          this.options.forks,
+          async (host) => {
+            for (const task of tasks) {
+              if (host.final || this.signal.aborted) break;
+              await this.hostTask(host, play, task, playVars);
+            }
+          },
+          this.signal,
+        );
+      } else {
+        let active = batch;
+        for (const task of tasks) {
+          if (this.signal.aborted || active.length === 0) break;
+          emit({ type: 'task.start', play: play.name, task: task.name, module: task.module });
+          await runPool(
+            active,
+            this.options.forks,
+            (host) => this.hostTask(host, play, task, playVars),
+            this.signal,
+          );
+          const failedNow = active.filter((h) => h.final);
+          active = active.filter((h) => !h.final);
+          if (failedNow.length > 0 && this.breaksPlay(play, batch.length, batch)) {
+            for (const host of active) {
+              host.final = {
+                status: 'failed',
+                msg: `play "${play.name}" stopped: ${this.breakReason(play)}`,
+              };
+            }
+            active = [];
+          }
+        }
+      }
+    }
+    for (const host of playHosts) {
+      if (host.final || lastPlayOf.get(host.name) === index) {
+        await this.options.registry.runHook('afterHost', {
+          playbook: this.options.playbook.name,
+          play: play.name,
+          hosts: playHosts.map((s) => s.name),
+          vars: playVars,
+          emit,
+          signal: this.signal,
+          host: host.name,
+          results: this.resultsByHost.get(host.name) ?? [],
+        });
+        this.finishHost(host);
+      }
+    }
+    await this.options.registry.runHook('afterPlay', {
+      playbook: this.options.playbook.name,
+      play: play.name,
+      hosts: playHosts.map((s) => s.name),
+      vars: playVars,
+      emit,
+      signal: this.signal,
+    });
+    emit({ type: 'play.end', play: play.name });
+  }
+
+  private breaksPlay(play: PlayDefinition, batchSize: number, batch: HostState[]): boolean {
+    if (play.anyErrorsFatal) return true;
+    if (play.maxFailPercentage === undefined) return false;
+    const failed = batch.filter((h) => h.final).length;
+    return (failed / batchSize) * 100 > play.maxFailPercentage;
+  }
+
+  private breakReason(play: PlayDefinition): string {
+    return play.anyErrorsFatal
+      ? 'any_errors_fatal'
+      : `max_fail_percentage ${play.maxFailPercentage}% exceeded`;
+  }
+
+  finishHost(host: HostState): void {
+    if (host.done) return;
+    host.done = true;
+    this.options.emit({
+      type: 'host.done',
+      host: host.name,
+      status: host.final?.status ?? 'ok',
+      stats: { ...host.stats },
+      msg: host.final?.msg,
+    });
+  }
+
+  private async hostTask(host: HostState, play: PlayDefinition, task: TaskDefinition, playVars: Vars) {
+    if (host.final) return;
+    const emit = this.options.emit;
+    const module = this.options.registry.modules.get(task.module)!;
+    emit({ type: 'host.task.start', host: host.name, task: task.name });
+    let outcome: Awaited<ReturnType<typeof runTask>>;
+    try {
+      const vars = taskVars(host, playVars, task.vars ?? {}, this.options.extraVars ?? {});
+      outcome = await runTask({
+        host: host.name,
+        play,
+        task,
+        module,
+        vars,
+        become: this.becomeFor(host, play, task, vars),
+        check: this.options.check ?? false,
+        signal: this.signal,
+        connect: () => this.connect(host),
+        log: (text, stream) => emit({ type: 'host.output', host: host.name, task: task.name, stream, text }),
+        warn: (message) => emit({ type: 'warning', host: host.name, message }),
+      });
+    } catch (error) {
+      // runTask turns task errors into results; this is for errors around it (become vars, templating).
+      const msg = isRunnerError(error) ? error.oneLine() : String(error);
+      outcome = {
+        result: {
+          host: host.name,
+          task: task.name,
+          module: task.module,
+          status: 'failed',
+          msg,
+          durationMs: 0,
+        },
+        registered: { failed: true, msg },
+      };
+    }
+    const { result } = outcome;
+    if (task.register) host.hostFacts[task.register] = outcome.registered;
+    if (outcome.facts) Object.assign(module.value.gathersFacts ? host.facts : host.hostFacts, outcome.facts);
+    const ignored = result.status === 'failed' && task.ignoreErrors === true;
+    if (ignored) result.ignored = true;
+    this.count(host, result.status, ignored);
+    if (task.noLog) {
+      result.stdout = undefined;
+      result.stderr = undefined;
+      result.data = undefined;
+      result.msg = result.status === 'failed' ? 'output hidden by no_log' : undefined;
+    }
+    this.resultsByHost.get(host.name)!.push(result);
+    emit({ type: 'host.task.result', result });
+    if (result.status === 'unreachable') {
+      host.final = { status: 'unreachable', msg: result.msg ?? 'unreachable' };
+    } else if (result.status === 'failed' && !ignored) {
+      host.final = { status: 'failed', msg: `${task.name}: ${result.msg ?? 'failed'}` };
+    }
+    if (host.final) this.finishHost(host);
+  }
+
+  private count(host: HostState, status: TaskResult['status'], ignored: boolean) {
+    const s = host.stats;
+    if (status === 'changed') {
+      s.ok++;
+      s.changed++;
+    } else if (status === 'ok') s.ok++;
+    else if (status === 'skipped') s.skipped++;
+    else if (status === 'unreachable') s.unreachable++;
+    else if (ignored) s.ignored++;
+    else s.failed++;
+  }
+
+  private becomeFor(host: HostState, play: PlayDefinition, task: TaskDefinition, vars: Vars) {
+    const wanted = task.become ?? play.become ?? becomeRequested(vars);
+    if (!wanted) return undefined;
+    const spec = connectionSpecFromVars(host.name, vars).become!;
+    const user = task.becomeUser ?? play.becomeUser ?? spec.user ?? 'root';
+    return {
+      ...spec,
+      password: spec.password ?? this.options.connectionDefaults?.becomePassword,
+      method: play.becomeMethod ?? spec.method,
+      user: String(render(user, vars)),
+    };
+  }
+
+  private async connect(host: HostState): Promise<Connection> {
+    if (host.connection) {
+      await host.connection.connect();
+      return host.connection;
+    }
+    const vars = host.inventoryVars;
+    const kind = connectionKind(vars);
+    const factory = this.options.registry.connections.get(kind);
+    if (!factory) {
+      throw new RunnerError(
+        'CONNECTION_OPTIONS_INVALID',
+        `host ${host.name}: unknown connection kind "${kind}"`,
+        {
+          host: host.name,
+        },
+      );
+    }
+    const spec = connectionSpecFromVars(host.name, resolveVars(vars, host));
+    spec.password ??= this.options.connectionDefaults?.password;
+    host.connection = factory.value.create(spec, this.options.connection);
+    await host.connection.connect();
+    return host.connection;
+  }
+}
+
+/** Connection vars may be templates (`ansible_host: "{{ ip }}"`). */
+function resolveVars(vars: Vars, host: HostState): Vars {
+  const out: Vars = { ...vars };
+  for (const key of Object.keys(vars)) {
+    if (key.startsWith('ansible_') || key.startsWith('runner_')) {
+      out[key] = render(String(vars[key]), { ...vars, inventory_hostname: host.name });
+      if (typeof vars[key] !== 'string') out[key] = vars[key];
+    }
+  }
+  return out;
+}
+
+/** Splits hosts into `serial` batches: a number, a percentage, or a list of them. */
+export function batches<T>(hosts: T[], serial: PlayDefinition['serial']): T[][] {
+  if (serial === undefined || serial === null || hosts.length === 0) return [hosts];
+  const sizes = (Array.isArray(serial) ? serial : [serial]).map((s) => {
+    const text = String(s).trim();
+    const n = text.endsWith('%')
+      ? Math.floor((Number(text.slice(0, -1)) / 100) * hosts.length)
+      : Number.parseInt(text, 10);
+    return Math.max(1, Number.isFinite(n) ? n : hosts.length);
+  });
+  const out: T[][] = [];
+  let i = 0;
+  let k = 0;
+  while (i < hosts.length) {
+    const size = sizes[Math.min(k++, sizes.length - 1)]!;
+    out.push(hosts.slice(i, i + size));
+    i += size;
+  }
+  return out;
+}

@@ -1,0 +1,119 @@
+import { RunnerError } from '../errors.js';
+import type { PluginRegistry } from '../plugin/registry.js';
+import type { PlaybookDefinition, PlayDefinition, TaskDefinition } from './model.js';
+import { resolveTaskArgs } from './module-args.js';
+import { isTemplated } from './template.js';
+
+export interface PlannedPlay {
+  play: PlayDefinition;
+  hosts: string[];
+  /** Tasks after tags; gathering facts first when the play asks for it. */
+  tasks: TaskDefinition[];
+}
+
+interface PlanInput {
+  playbook: PlaybookDefinition;
+  registry: PluginRegistry;
+  selectHosts(pattern: string): string[];
+  limit?: string;
+  tags?: string[];
+  skipTags?: string[];
+}
+
+/**
+ * Everything checked before any host is touched: every module exists, args
+ * that are not templated fit the module's schema, and the host patterns match
+ * something. Errors name the file and line.
+ */
+export function planPlays(input: PlanInput): PlannedPlay[] {
+  const limited = input.limit ? new Set(input.selectHosts(input.limit)) : undefined;
+  const plan: PlannedPlay[] = [];
+  for (const play of input.playbook.plays) {
+    for (const task of play.tasks) validateTask(task, input.registry);
+    let hosts = input.selectHosts(play.hosts);
+    if (limited) hosts = hosts.filter((h) => limited.has(h));
+    const tasks = play.tasks.filter((t) => tagsAllow(t, input.tags, input.skipTags));
+    if (play.gatherFacts !== false && input.registry.modules.has('setup')) {
+      tasks.unshift({ name: 'Gathering Facts', module: 'setup', args: {}, where: play.where });
+    }
+    plan.push({ play, hosts, tasks });
+  }
+  if (plan.every((p) => p.hosts.length === 0)) {
+    const patterns = input.playbook.plays.map((p) => `"${p.hosts}"`).join(', ');
+    const first = input.playbook.plays[0]?.where;
+    throw new RunnerError(
+      'NO_HOSTS_MATCHED',
+      `no hosts matched ${patterns}${input.limit ? ` with --limit "${input.limit}"` : ''}`,
+      { ...first },
+    );
+  }
+  return plan;
+}
+
+function validateTask(task: TaskDefinition, registry: PluginRegistry): void {
+  const module = registry.modules.get(task.module);
+  if (!module) {
+    const suggestion = closest(task.module, [...registry.modules.keys()]);
+    throw new RunnerError(
+      'UNKNOWN_MODULE',
+      `unknown module "${task.module}" in task "${task.name}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+      { ...task.where },
+    );
+  }
+  const args = resolveTaskArgs(task, module.value);
+  if (module.value.args && !containsTemplate(args)) {
+    const parsed = module.value.args.safeParse(args);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
+      throw new RunnerError('MODULE_ARGS_INVALID', `module "${task.module}": ${where}${issue.message}`, {
+        ...task.where,
+      });
+    }
+  }
+}
+
+function containsTemplate(value: unknown): boolean {
+  if (isTemplated(value)) return true;
+  if (Array.isArray(value)) return value.some(containsTemplate);
+  if (value && typeof value === 'object') return Object.values(value).some(containsTemplate);
+  return false;
+}
+
+function tagsAllow(task: TaskDefinition, tags?: string[], skipTags?: string[]): boolean {
+  const own = new Set(task.tags ?? []);
+  if (own.has('always') && !skipTags?.includes('always')) return true;
+  if (skipTags?.some((t) => own.has(t))) return false;
+  if (!tags || tags.length === 0 || tags.includes('all')) return !own.has('never');
+  if (tags.includes('tagged') && own.size > 0) return true;
+  if (tags.includes('untagged') && own.size === 0) return true;
+  return tags.some((t) => own.has(t));
+}
+
+/** The known name within edit distance 2, for "did you mean". */
+function closest(name: string, known: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of known) {
+    const d = editDistance(name, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = current;
+    }
+  }
+  return row[b.length]!;
+}

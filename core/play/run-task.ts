@@ -1,0 +1,274 @@
+import type { BecomeSpec, Connection } from '../connection/types.js';
+import { isRunnerError, RunnerError } from '../errors.js';
+import type { Vars } from '../inventory/types.js';
+import type { TaskResult, TaskStatus } from '../output/events.js';
+import type { Contribution } from '../plugin/registry.js';
+import type { ModuleDefinition, ModuleResult } from '../plugin/types.js';
+import type { PlayDefinition, TaskDefinition } from './model.js';
+import { resolveTaskArgs } from './module-args.js';
+import { conditionHolds, evaluate, renderDeep } from './template.js';
+
+/** Codes that mean the host could not be reached, as opposed to a task failing on it. */
+const UNREACHABLE_CODES = new Set([
+  'CONNECT_TIMEOUT',
+  'CONNECT_REFUSED',
+  'CONNECT_FAILED',
+  'AUTH_FAILED',
+  'HOST_KEY_UNKNOWN',
+  'HOST_KEY_CHANGED',
+  'HOST_KEY_REVOKED',
+  'CONNECTION_LOST',
+  'CONNECTION_OPTIONS_INVALID',
+]);
+
+export function isUnreachableError(error: unknown): boolean {
+  return isRunnerError(error) && UNREACHABLE_CODES.has(error.code);
+}
+
+export interface TaskRunContext {
+  host: string;
+  play: PlayDefinition;
+  task: TaskDefinition;
+  module: Contribution<ModuleDefinition<unknown>>;
+  vars: Vars;
+  become?: BecomeSpec;
+  check: boolean;
+  signal: AbortSignal;
+  connect(): Promise<Connection>;
+  log(text: string, stream: 'stdout' | 'stderr'): void;
+  warn(message: string): void;
+}
+
+export interface TaskOutcome {
+  result: TaskResult;
+  /** Value stored under `register:`. */
+  registered: Record<string, unknown>;
+  /** set_fact values to add to host facts. */
+  facts?: Vars;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+/** Runs one task on one host: when, loop, args, retries/until, changed_when/failed_when. */
+export async function runTask(ctx: TaskRunContext): Promise<TaskOutcome> {
+  const started = Date.now();
+  const { task } = ctx;
+  const base = { host: ctx.host, task: task.name, module: task.module };
+  try {
+    if (task.loop !== undefined) return await runLoop(ctx, started);
+    if (task.when !== undefined && !conditionHolds(task.when, ctx.vars)) {
+      return skipped(base, started, 'conditional result was false');
+    }
+    return await runOnce(ctx, ctx.vars, started);
+  } catch (error) {
+    if (isUnreachableError(error)) {
+      const msg = (error as RunnerError).oneLine();
+      return {
+        result: { ...base, status: 'unreachable', msg, durationMs: Date.now() - started },
+        registered: { unreachable: true, msg, changed: false },
+      };
+    }
+    const msg = isRunnerError(error) ? error.oneLine() : `${(error as Error)?.message ?? String(error)}`;
+    return {
+      result: { ...base, status: 'failed', msg, durationMs: Date.now() - started },
+      registered: { failed: true, msg, changed: false },
+    };
+  }
+}
+
+function skipped(
+  base: Pick<TaskResult, 'host' | 'task' | 'module'>,
+  started: number,
+  msg: string,
+): TaskOutcome {
+  return {
+    result: { ...base, status: 'skipped', msg, durationMs: Date.now() - started },
+    registered: { skipped: true, changed: false, skip_reason: msg },
+  };
+}
+
+async function runLoop(ctx: TaskRunContext, started: number): Promise<TaskOutcome> {
+  const items =
+    typeof ctx.task.loop === 'string'
+      ? evaluate(ctx.task.loop, ctx.vars)
+      : renderDeep(ctx.task.loop, ctx.vars);
+  if (!Array.isArray(items)) {
+    throw new RunnerError('PLAYBOOK_INVALID', `loop of task "${ctx.task.name}" is not a list`, {
+      ...ctx.task.where,
+    });
+  }
+  const results: Record<string, unknown>[] = [];
+  let status: TaskStatus = 'skipped';
+  let msg: string | undefined;
+  const facts: Vars = {};
+  for (const item of items) {
+    const vars = { ...ctx.vars, ...facts, item };
+    if (ctx.task.when !== undefined && !conditionHolds(ctx.task.when, vars)) {
+      results.push({ item, skipped: true, changed: false });
+      continue;
+    }
+    const outcome = await runOnce(ctx, vars, Date.now());
+    results.push({ ...outcome.registered, item });
+    Object.assign(facts, outcome.facts ?? {});
+    const s = outcome.result.status;
+    if (s === 'failed' || s === 'unreachable') {
+      status = s;
+      msg ??= outcome.result.msg;
+    } else if (s === 'changed' && status !== 'failed') status = 'changed';
+    else if (s === 'ok' && status === 'skipped') status = 'ok';
+  }
+  const changed = results.some((r) => r.changed === true);
+  return {
+    result: {
+      host: ctx.host,
+      task: ctx.task.name,
+      module: ctx.task.module,
+      status,
+      msg: msg ?? (status === 'failed' ? 'one or more items failed' : undefined),
+      durationMs: Date.now() - started,
+    },
+    registered: { results, changed, failed: status === 'failed', msg },
+    facts,
+  };
+}
+
+async function runOnce(ctx: TaskRunContext, vars: Vars, started: number): Promise<TaskOutcome> {
+  const { task, module } = ctx;
+  const base = { host: ctx.host, task: task.name, module: task.module };
+  const args = renderDeep(resolveTaskArgs(task, module.value), vars);
+  let parsedArgs: unknown = args;
+  if (module.value.args) {
+    const parsed = module.value.args.safeParse(args);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
+      throw new RunnerError('MODULE_ARGS_INVALID', `module "${task.module}": ${where}${issue.message}`, {
+        ...task.where,
+      });
+    }
+    parsedArgs = parsed.data;
+  }
+  if (ctx.check && !module.value.supportsCheck && !module.value.local) {
+    return skipped(base, started, 'skipped in check mode: this module cannot predict its changes');
+  }
+  const attempts = task.until !== undefined ? Math.max(1, (task.retries ?? 3) + 1) : 1;
+  let result: ModuleResult = { changed: false };
+  let registered: Record<string, unknown> = {};
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const connection = module.value.local ? undefined : await ctx.connect();
+    result = await callModule(ctx, connection, parsedArgs, vars);
+    registered = registerValue(result, attempt);
+    if (task.until === undefined) break;
+    if (conditionHolds(task.until, { ...vars, [task.register ?? '__result']: registered })) break;
+    if (attempt < attempts) await sleep((task.delay ?? 5) * 1000, ctx.signal);
+    if (ctx.signal.aborted) break;
+    if (attempt === attempts) {
+      result = { ...result, failed: true, msg: `retries exhausted (${attempts - 1}): condition not met` };
+      registered = registerValue(result, attempt);
+    }
+  }
+  const withRegistered = task.register ? { ...vars, [task.register]: registered } : vars;
+  let changed = result.changed;
+  let failed = result.failed === true;
+  if (task.changedWhen !== undefined) changed = conditionHolds(task.changedWhen, withRegistered);
+  if (task.failedWhen !== undefined) failed = conditionHolds(task.failedWhen, withRegistered);
+  registered = { ...registered, changed, failed };
+  const status: TaskStatus = result.skipped ? 'skipped' : failed ? 'failed' : changed ? 'changed' : 'ok';
+  const msg = failed ? (result.msg ?? failureMessage(result)) : result.msg;
+  return {
+    result: {
+      ...base,
+      status,
+      msg,
+      rc: result.rc,
+      stdout: result.stdout,
+      stderr: result.stderr,
+      durationMs: Date.now() - started,
+      data: result.data,
+    },
+    registered,
+    facts: result.data?.ansible_facts as Vars | undefined,
+  };
+}
+
+function failureMessage(result: ModuleResult): string {
+  const stderr = result.stderr?.trim().split('\n').pop();
+  if (result.rc !== undefined && result.rc !== null && result.rc !== 0) {
+    return `non-zero return code ${result.rc}${stderr ? `: ${stderr}` : ''}`;
+  }
+  return stderr || 'failed';
+}
+
+async function callModule(
+  ctx: TaskRunContext,
+  connection: Connection | undefined,
+  args: unknown,
+  vars: Vars,
+): Promise<ModuleResult> {
+  try {
+    return await ctx.module.value.run(
+      {
+        host: ctx.host,
+        vars,
+        // Modules marked local never touch it; a placeholder keeps the type honest.
+        connection: connection ?? noConnection(ctx.host),
+        become: ctx.become,
+        check: ctx.check,
+        signal: ctx.signal,
+        log: ctx.log,
+        warn: ctx.warn,
+      },
+      args,
+    );
+  } catch (error) {
+    if (isRunnerError(error)) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new RunnerError(
+      'PLUGIN_ERROR',
+      `module "${ctx.task.module}" of plugin "${ctx.module.plugin}" threw: ${reason}`,
+      { plugin: ctx.module.plugin, hook: `module ${ctx.task.module}`, cause: error },
+    );
+  }
+}
+
+function registerValue(result: ModuleResult, attempts: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    ...(result.data ?? {}),
+    changed: result.changed,
+    failed: !!result.failed,
+  };
+  if (result.msg !== undefined) out.msg = result.msg;
+  if (result.rc !== undefined) out.rc = result.rc;
+  if (result.stdout !== undefined) {
+    out.stdout = result.stdout;
+    out.stdout_lines = result.stdout === '' ? [] : result.stdout.replace(/\n$/, '').split('\n');
+  }
+  if (result.stderr !== undefined) {
+    out.stderr = result.stderr;
+    out.stderr_lines = result.stderr === '' ? [] : result.stderr.replace(/\n$/, '').split('\n');
+  }
+  if (attempts > 1) out.attempts = attempts;
+  return out;
+}
+
+function noConnection(host: string): Connection {
+  const refuse = async (): Promise<never> => {
+    throw new RunnerError('INTERNAL', `a local module tried to use the connection to ${host}`);
+  };
+  return {
+    kind: 'none',
+    host,
+    capabilities: { sftp: false, persistentShell: false, become: false },
+    connect: refuse,
+    exec: refuse,
+    put: refuse,
+    close: async () => {},
+  };
+}

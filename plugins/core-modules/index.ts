@@ -1,0 +1,25 @@
+import { definePlugin } from '../../core/plugin/define-plugin.js';
+import type { ModuleDefinition } from '../../core/plugin/types.js';
+import { assert } from './assert.js';
+import { command } from './command.js';
+import { debug } from './debug.js';
+import { fail } from './fail.js';
+import { raw } from './raw.js';
+import { setFact } from './set-fact.js';
+import { setup } from './setup.js';
+import { shell } from './shell.js';
+
+/** The modules every playbook can use, registered like any user plugin. */
+export default definePlugin({
+  name: 'core-modules',
+  modules: {
+    raw,
+    shell,
+    command,
+    setup,
+    debug,
+    set_fact: setFact,
+    fail,
+    assert,
+  } as Record<string, ModuleDefinition<unknown>>,
+});
