@@ -32,9 +32,14 @@ export function frameCommand(request: FrameRequest, token: string): string {
   return `base64 -d <<'${delimiter}' | ${body}; ${trailer}\n${encoded}${delimiter}\n`;
 }
 
-/** The first thing the shell prints: proves it runs our protocol, and whether `base64` exists there. */
+/**
+ * The first thing the shell prints: proves it runs our protocol, says whether
+ * `base64` exists there, and gives the shell's process group (commands share
+ * it: a non-interactive sh has no job control), which is what a timeout kills.
+ */
 export function readyCommand(token: string): string {
-  return `printf '%s %s\\n' '${token}' "$(command -v base64 >/dev/null 2>&1 && echo 1 || echo 0)"\n`;
+  const pgid = `$(cut -d' ' -f5 /proc/$$/stat 2>/dev/null || echo $$)`;
+  return `printf '%s %s %s\\n' '${token}' "$(command -v base64 >/dev/null 2>&1 && echo 1 || echo 0)" "${pgid}"\n`;
 }
 
 export interface FrameResult {
@@ -95,8 +100,15 @@ export class FrameParser {
   }
 }
 
-/** Finds the ready line `TOKEN 0|1\n` in what the shell printed first (rc files may print before it). */
-export function parseReady(text: string, token: string): { base64: boolean } | undefined {
-  const match = new RegExp(`(?:^|\\n)${token} ([01])\\n`).exec(text);
-  return match ? { base64: match[1] === '1' } : undefined;
+export interface ShellReady {
+  base64: boolean;
+  pgid?: number;
+}
+
+/** Finds the ready line `TOKEN 0|1 PGID\n` in what the shell printed first (rc files may print before it). */
+export function parseReady(text: string, token: string): ShellReady | undefined {
+  const match = new RegExp(`(?:^|\\n)${token} ([01]) (\\d*)\\n`).exec(text);
+  if (!match) return undefined;
+  const pgid = Number(match[2]);
+  return pgid > 1 ? { base64: match[1] === '1', pgid } : { base64: match[1] === '1' };
 }

@@ -1,7 +1,15 @@
 import type { ClientChannel } from 'ssh2';
 import type { RunnerError } from '../errors.js';
 import { connectionError } from './errors.js';
-import { FrameParser, frameCommand, frameToken, parseReady, readyCommand } from './framing.js';
+import {
+  FrameParser,
+  frameCommand,
+  frameToken,
+  parseReady,
+  readyCommand,
+  type ShellReady,
+} from './framing.js';
+import { killRemote } from './remote-kill.js';
 import { type ChannelContext, cancelledError, killChannel, openExec, stdinBuffer } from './ssh-exec.js';
 import type { ExecOptions, ExecResult } from './types.js';
 
@@ -9,6 +17,10 @@ import type { ExecOptions, ExecResult } from './types.js';
 const READY_TIMEOUT_MS = 10_000;
 /** A shell that dies unexpectedly this many times is not tried again on this host. */
 const MAX_RESTARTS = 3;
+
+interface OpenShell extends ShellReady {
+  channel: ClientChannel;
+}
 
 interface Running {
   parser: FrameParser;
@@ -25,7 +37,7 @@ interface Running {
  */
 export class ShellSession {
   readonly #ctx: ChannelContext;
-  #channel?: Promise<{ channel: ClientChannel; base64: boolean } | undefined>;
+  #channel?: Promise<OpenShell | undefined>;
   /** The shell channel commands currently go to; a killed or dead one is forgotten at once. */
   #current?: ClientChannel;
   #running?: Running;
@@ -44,7 +56,7 @@ export class ShellSession {
     // Claim the shell before any await so a concurrent exec takes its own channel.
     const running: Running = { parser: new FrameParser(frameToken()), finish: () => undefined };
     this.#running = running;
-    let shell: { channel: ClientChannel; base64: boolean } | undefined;
+    let shell: OpenShell | undefined;
     try {
       shell = await this.#open();
     } catch (error) {
@@ -56,32 +68,33 @@ export class ShellSession {
       this.#running = undefined;
       return undefined;
     }
-    return this.#run(shell.channel, running, command, options, stdin);
+    return this.#run(shell, running, command, options, stdin);
   }
 
   #run(
-    channel: ClientChannel,
+    shell: OpenShell,
     running: Running,
     command: string,
     options: ExecOptions,
     stdin: Buffer | undefined,
   ): Promise<ExecResult> {
     const started = Date.now();
+    const channel = shell.channel;
     const token = frameToken();
     running.parser = new FrameParser(token);
     running.channel = channel;
     return new Promise<ExecResult>((resolve, reject) => {
       let timedOut = false;
-      const untrack = this.#ctx.track((reason) => this.#kill(channel, reason));
+      const untrack = this.#ctx.track((reason) => this.#kill(shell, reason));
       const timer =
         options.timeoutMs && options.timeoutMs > 0
           ? setTimeout(() => {
               timedOut = true;
               // The command and the shell share a process group: killing the channel ends both; the next command starts a fresh shell.
-              this.#kill(channel, 'timeout');
+              this.#kill(shell, 'timeout');
             }, options.timeoutMs)
           : undefined;
-      const onAbort = () => this.#kill(channel, cancelledError(this.#ctx));
+      const onAbort = () => this.#kill(shell, cancelledError(this.#ctx));
       options.signal?.addEventListener('abort', onAbort, { once: true });
       running.finish = (outcome) => {
         if (this.#running !== running) return;
@@ -105,22 +118,23 @@ export class ShellSession {
     });
   }
 
-  #kill(channel: ClientChannel, reason: RunnerError | 'timeout'): void {
+  #kill(shell: OpenShell, reason: RunnerError | 'timeout'): void {
+    const channel = shell.channel;
     if (this.#current === channel) {
       this.#current = undefined;
       this.#channel = undefined;
     }
     const running = this.#running;
-    killChannel(channel);
+    void killRemote(this.#ctx, channel, shell.pgid);
     if (running && reason !== 'timeout') running.finish(reason);
   }
 
-  #open(): Promise<{ channel: ClientChannel; base64: boolean } | undefined> {
+  #open(): Promise<OpenShell | undefined> {
     this.#channel ??= this.#start();
     return this.#channel;
   }
 
-  async #start(): Promise<{ channel: ClientChannel; base64: boolean } | undefined> {
+  async #start(): Promise<OpenShell | undefined> {
     let channel: ClientChannel;
     try {
       // exec, not shell: no pty, no motd, no prompt; the login shell just starts a plain sh on our pipe.
@@ -132,7 +146,7 @@ export class ShellSession {
     }
     const token = frameToken();
     let banner = '';
-    const ready = await new Promise<{ base64: boolean } | undefined>((resolve) => {
+    const ready = await new Promise<ShellReady | undefined>((resolve) => {
       const timer = setTimeout(() => done(undefined), READY_TIMEOUT_MS);
       const onData = (chunk: Buffer) => {
         banner += chunk.toString('utf8');
@@ -140,7 +154,7 @@ export class ShellSession {
         if (found) done(found);
       };
       const onClose = () => done(undefined);
-      function done(value: { base64: boolean } | undefined) {
+      function done(value: ShellReady | undefined) {
         clearTimeout(timer);
         channel.removeListener('data', onData);
         channel.removeListener('close', onClose);
@@ -159,7 +173,7 @@ export class ShellSession {
     channel.on('data', (chunk: Buffer) => this.#onOutput(channel, chunk, 'out'));
     channel.stderr.on('data', (chunk: Buffer) => this.#onOutput(channel, chunk, 'err'));
     channel.on('close', () => this.#onClose(channel));
-    return { channel, base64: ready.base64 };
+    return { channel, ...ready };
   }
 
   #onOutput(channel: ClientChannel, chunk: Buffer, stream: 'out' | 'err'): void {

@@ -1,7 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import ssh2, { type AnyAuthMethod, type AuthenticationType, type AuthHandlerMiddleware, type ParsedKey } from 'ssh2';
+import ssh2, {
+  type AnyAuthMethod,
+  type AuthenticationType,
+  type AuthHandlerMiddleware,
+  type ParsedKey,
+} from 'ssh2';
 import { RunnerError } from '../errors.js';
 import type { Secret } from '../secret.js';
 import type { RunState } from './run-state.js';

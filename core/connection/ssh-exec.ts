@@ -4,6 +4,7 @@ import { isSecret, redact } from '../secret.js';
 import { becomeCommand, becomeFailureReason } from './become.js';
 import { connectionError } from './errors.js';
 import { envPrefix } from './quote.js';
+import { killRemote, PidSniffer, pidMarker, pidPrefix } from './remote-kill.js';
 import type { ExecOptions, ExecResult } from './types.js';
 
 /** What a command on a channel needs from its connection. */
@@ -15,7 +16,7 @@ export interface ChannelContext {
   track(kill: (reason: RunnerError) => void): () => void;
 }
 
-/** Sends the KILL signal (sshd kills the session's process group), then closes the channel. */
+/** Closes a channel, asking sshd to KILL it first (which some builds ignore: see remote-kill.ts). */
 export function killChannel(channel: ClientChannel): void {
   try {
     channel.signal('KILL');
@@ -67,7 +68,12 @@ export async function execOnChannel(
   const started = Date.now();
   const full = `${envPrefix(options.env)}${command}`;
   const become = options.become ? becomeCommand(full, options.become) : undefined;
-  const channel = await openExec(ctx, become ? become.command : full, become?.pty ?? false);
+  // Only a command we may have to kill reports its process group (see remote-kill.ts).
+  const killable = Boolean(options.timeoutMs || options.signal);
+  const marker = pidMarker();
+  const line = `${killable ? pidPrefix(marker) : ''}${become ? become.command : full}`;
+  const sniffer = killable ? new PidSniffer(marker) : undefined;
+  const channel = await openExec(ctx, line, become?.pty ?? false);
   const stdin = stdinBuffer(options.stdin);
 
   return new Promise<ExecResult>((resolve, reject) => {
@@ -87,7 +93,7 @@ export async function execOnChannel(
     const kill = (reason: RunnerError | 'timeout') => {
       if (reason === 'timeout') timedOut = true;
       else failure ??= reason;
-      killChannel(channel);
+      void killRemote(ctx, channel, sniffer?.pgid);
     };
     const untrack = ctx.track((reason) => kill(reason));
     const timer =
@@ -133,7 +139,9 @@ export async function execOnChannel(
       if (escalated) out.push(chunk);
       else watchDialogue(chunk, true);
     });
-    channel.stderr.on('data', (chunk: Buffer) => {
+    channel.stderr.on('data', (raw: Buffer) => {
+      const chunk = sniffer ? sniffer.push(raw) : raw;
+      if (chunk.length === 0) return;
       if (escalated) err.push(chunk);
       else watchDialogue(chunk, false);
     });

@@ -30,6 +30,10 @@ export interface SshdOptions {
   config?: string[];
   /** Addresses written to knownHostsFile. */
   knownAddresses?: string[];
+  /** Port to listen on (default 22); a second sshd on another port has its own host key. */
+  port?: number;
+  /** Set false to leave out the `Subsystem sftp` line (a host without SFTP). */
+  sftp?: boolean;
 }
 
 /** Why the real-sshd suites cannot run here, or undefined when they can. */
@@ -92,7 +96,7 @@ function waitForPort(host: string, port: number, timeoutMs: number): Promise<voi
 
 export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
   const dir = mkdtempSync(join(tmpdir(), 'runner-sshd-'));
-  const port = 22;
+  const port = options.port ?? 22;
   // sshd refuses to start without its privilege separation directory.
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const hostKey = join(dir, 'ssh_host_ed25519_key');
@@ -107,7 +111,11 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
   }
   const hostKeyLine = readFileSync(`${hostKey}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ');
   const knownHostsFile = join(dir, 'known_hosts');
-  writeFileSync(knownHostsFile, (options.knownAddresses ?? []).map((a) => `${a} ${hostKeyLine}\n`).join(''));
+  const knownName = (a: string) => (port === 22 ? a : `[${a}]:${port}`);
+  writeFileSync(
+    knownHostsFile,
+    (options.knownAddresses ?? []).map((a) => `${knownName(a)} ${hostKeyLine}\n`).join(''),
+  );
   const logFile = join(dir, 'sshd.log');
   const config = [
     `Port ${port}`,
@@ -129,7 +137,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
     'PrintMotd no',
     'PrintLastLog no',
     'LogLevel ERROR',
-    'Subsystem sftp internal-sftp',
+    ...(options.sftp === false ? [] : ['Subsystem sftp internal-sftp']),
     ...(options.config ?? []),
   ];
   const configFile = join(dir, 'sshd_config');

@@ -76,7 +76,7 @@ describe.runIf(run)('ssh connection against a real sshd', () => {
     try {
       const r = await conn.exec('sleep 37.123; echo never', { timeoutMs: 500 });
       expect(r).toMatchObject({ exitCode: null, timedOut: true });
-      const after = await conn.exec('pgrep -f "sleep 37.123" || echo gone');
+      const after = await conn.exec('pgrep -f "[s]leep 37.123" || echo gone');
       expect(after.stdout.trim()).toBe('gone');
     } finally {
       await conn.close();
