@@ -24,6 +24,8 @@ export interface RunPlaybookOptions {
   /** Resolves a host pattern (a play's `hosts:` or `--limit`) to host names, in order. */
   selectHosts(pattern: string): string[];
   limit?: string;
+  /** Warnings gathered while selecting hosts, emitted once the run starts (not when it cannot). */
+  drainWarnings?: () => string[];
   forks: number;
   extraVars?: Vars;
   check?: boolean;
@@ -75,6 +77,7 @@ export async function runPlaybook(options: RunPlaybookOptions): Promise<RunOutco
     hostCount: states.size,
     forks: options.forks,
   });
+  for (const message of options.drainWarnings?.() ?? []) emit({ type: 'warning', message });
 
   const run = new PlayRun(options, states, resultsByHost, signal);
   try {

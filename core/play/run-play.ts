@@ -87,13 +87,16 @@ export async function runPlay(options: RunPlayOptions): Promise<RunOutcome> {
   });
   const playbook = await resolvePlaybook(options.playbook, registry, cwd);
   const hub = new EventHub(options.reporters);
+  const patternWarnings: string[] = [];
   const hostKeyChecking = options.hostKeyChecking ?? config.hostKeyChecking ?? DEFAULTS.hostKeyChecking;
   try {
     return await runPlaybook({
       playbook,
       registry,
       inventory,
-      selectHosts: (pattern) => selectHosts(inventory, pattern, { cwd, onWarning: warn }),
+      selectHosts: (pattern) =>
+        selectHosts(inventory, pattern, { cwd, onWarning: (message) => patternWarnings.push(message) }),
+      drainWarnings: () => patternWarnings.splice(0),
       limit: options.limit,
       forks: options.forks ?? config.forks ?? DEFAULTS.forks,
       extraVars: { ...(config.vars ?? {}), ...(options.extraVars ?? {}) },

@@ -222,6 +222,7 @@ function readTask(map: YAMLMap, at: At, fail: Fail): TaskDefinition {
   task.rawArgs = value;
   task.args = { ...(extraArgs ?? {}) };
   task.name ??= module;
-  task.where = { ...at(moduleKeys[0]!.keyNode), line: task.where?.line ?? at(moduleKeys[0]!.keyNode).line };
+  // Errors about a task point at its module key: the line that names what it does.
+  task.where = at(moduleKeys[0]!.keyNode);
   return task as TaskDefinition;
 }

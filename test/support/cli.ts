@@ -1,0 +1,55 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { RunEvent } from '../../core/output/events.js';
+
+export const BIN = fileURLToPath(new URL('../../core/cli/bin.mjs', import.meta.url));
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** NDJSON events, when the run used --json. */
+  events: RunEvent[];
+}
+
+/** Runs the real `runner` executable as a user would, with a time limit. */
+export function runCli(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number; input?: string } = {},
+): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, CI: '1', NO_COLOR: '1', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`runner ${args.join(' ')} did not finish in time\n${stderr}`));
+    }, options.timeoutMs ?? 120_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const events = stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as RunEvent);
+      resolve({ code, stdout, stderr, events });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+export function recapOf(run: CliRun) {
+  const end = run.events.find((e) => e.type === 'run.end');
+  if (!end || end.type !== 'run.end') throw new Error(`no run.end event\nstderr: ${run.stderr}`);
+  return end.recap;
+}
