@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, EC2Client, type Instance } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type InventoryWarning, loadInventory } from '../../../core/inventory/index.js';
@@ -18,15 +18,16 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const instance = (id: string, extra: Record<string, unknown> = {}) => ({
-  InstanceId: id,
-  InstanceType: 't3.micro',
-  PrivateIpAddress: `10.0.0.${id.slice(-1)}`,
-  PrivateDnsName: `ip-10-0-0-${id.slice(-1)}.ec2.internal`,
-  Placement: { AvailabilityZone: 'eu-west-1a' },
-  State: { Name: 'running', Code: 16 },
-  ...extra,
-});
+const instance = (id: string, extra: Partial<Instance> = {}): Instance =>
+  ({
+    InstanceId: id,
+    InstanceType: 't3.micro',
+    PrivateIpAddress: `10.0.0.${id.slice(-1)}`,
+    PrivateDnsName: `ip-10-0-0-${id.slice(-1)}.ec2.internal`,
+    Placement: { AvailabilityZone: 'eu-west-1a' },
+    State: { Name: 'running', Code: 16 },
+    ...extra,
+  }) as Instance;
 
 async function load(config: string, name = 'fleet.aws_ec2.yml', warnings: InventoryWarning[] = []) {
   await writeFile(join(dir, name), config);
