@@ -1,0 +1,26 @@
+/**
+ * The public API of runner, for plugin authors and programmatic use. The CLI
+ * is a thin shell over these same functions.
+ */
+export type { RunnerConfig } from './config/define-config.js';
+export { defineConfig } from './config/define-config.js';
+export { loadConfig } from './config/load-config.js';
+export { shQuote } from './connection/quote.js';
+export type * from './connection/types.js';
+export type { RunnerErrorCode } from './errors.js';
+export { isRunnerError, RunnerError } from './errors.js';
+export { Inventory, loadInventory, selectHosts } from './inventory/index.js';
+export type * from './inventory/types.js';
+export type * from './output/events.js';
+export { recordingReporter } from './output/reporters/recording.js';
+export type { RunOutcome, RunPlaybookOptions } from './play/executor.js';
+export { runPlaybook } from './play/executor.js';
+export type { PlayDefinition, PlaybookDefinition, TaskDefinition } from './play/model.js';
+export { definePlaybook } from './play/model.js';
+export type { RunPlayOptions } from './play/run-play.js';
+export { loadProject, runPlay } from './play/run-play.js';
+export { evaluate, render } from './play/template.js';
+export { defineModule, definePlugin } from './plugin/define-plugin.js';
+export { PluginRegistry } from './plugin/registry.js';
+export type * from './plugin/types.js';
+export { isSecret, redact, Secret, secret } from './secret.js';
