@@ -1,4 +1,4 @@
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import { RunnerError } from '../errors.js';
 import { setOwn } from './precedence.js';
 import { pyyamlTags } from './yaml11.js';
@@ -31,7 +31,7 @@ export function loadYamlOrJson(text: string, file: string): LoadedData {
   });
   const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
   if (problem) {
-    const pos = problem.linePos?.[0];
+    const pos = problem.linePos?.[0] ?? lineCounter.linePos(problem.pos[0]);
     const message = problem.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     throw new RunnerError('YAML_SYNTAX', `YAML syntax error: ${message}`, {
       file,
@@ -52,7 +52,14 @@ export function loadYamlOrJson(text: string, file: string): LoadedData {
     value,
     locate(path) {
       try {
-        const node = doc.getIn(path, true);
+        // The key's position when the path ends at a mapping key, else the value's.
+        const parent = path.length > 0 ? doc.getIn(path.slice(0, -1), true) : undefined;
+        const last = path[path.length - 1];
+        const pair = isMap(parent)
+          ? parent.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === last)
+          : undefined;
+        const node =
+          pair && isNode(pair.key) ? pair.key : path.length === 0 ? doc.contents : doc.getIn(path, true);
         const start = isNode(node) ? node.range?.[0] : undefined;
         if (start === undefined) return {};
         const pos = lineCounter.linePos(start);
