@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import { AWS_SERVICES, type AwsService } from './aws/types.js';
+
+/**
+ * Fault knobs: what the sandbox does wrong on purpose, so tests can drive the
+ * runner through throttling, latency, denied permissions, failed
+ * registrations and broken hosts. Settable at start and at run time (API and
+ * the admin route); every throttling decision is reproducible when a seed or
+ * an every-Nth rule is given.
+ */
+const throttleRule = z
+  .object({
+    /** Share of calls to throttle, 0..1. Random unless `seed` is set. */
+    rate: z.number().min(0).max(1).optional(),
+    /** Seed for a reproducible sequence of `rate` decisions. */
+    seed: z.number().int().optional(),
+    /** Throttle the Nth, 2Nth, ... matching call (deterministic). */
+    everyNth: z.number().int().min(1).optional(),
+    /** Only these operations (e.g. `RegisterInstance`, `GetObject`); all when absent. */
+    operations: z.array(z.string()).optional(),
+  })
+  .strict();
+
+const serviceMap = <T extends z.ZodType>(value: T) =>
+  z
+    .object(
+      Object.fromEntries(AWS_SERVICES.map((s) => [s, value.optional()])) as Record<
+        AwsService,
+        z.ZodOptional<T>
+      >,
+    )
+    .strict();
+
+export const faultsSchema = z
+  .object({
+    throttle: serviceMap(throttleRule),
+    latencyMs: serviceMap(z.number().int().min(0).max(60_000)),
+    /** AttachUserPolicy answers AccessDenied (drives the inline-policy fallback). */
+    denyAttachUserPolicy: z.boolean(),
+    /** Further actions denied to every caller, e.g. `iam:PutUserPolicy`. */
+    denyActions: z.array(z.string()),
+    /** Hostnames (as sent in RegisterInstance) whose registration is refused. */
+    failRegistration: z.array(z.string()),
+    /** Hostnames or EC2 instance IDs whose instance ends in `setup_failed` instead of `registered`. */
+    setupFailed: z.array(z.string()),
+    /** Sandbox host names that refuse SSH connections. */
+    hostsDown: z.array(z.string()),
+    /** Sandbox host names whose SSH connection drops in the middle of a command. */
+    hostsVanish: z.array(z.string()),
+  })
+  .strict();
+
+export type ThrottleRule = z.infer<typeof throttleRule>;
+export type Faults = z.infer<typeof faultsSchema>;
+export type FaultsInput = Partial<Faults>;
+
+export function noFaults(): Faults {
+  return {
+    throttle: {},
+    latencyMs: {},
+    denyAttachUserPolicy: false,
+    denyActions: [],
+    failRegistration: [],
+    setupFailed: [],
+    hostsDown: [],
+    hostsVanish: [],
+  };
+}
+
+/** Parses untrusted input (the admin route's JSON) into a partial fault set. */
+export function parseFaultsInput(value: unknown): FaultsInput {
+  return faultsSchema.partial().parse(value);
+}
+
+/** mulberry32: a tiny seeded PRNG, enough for reproducible throttling. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class FaultController {
+  #faults: Faults = noFaults();
+  #counters = new Map<AwsService, number>();
+  #random = new Map<AwsService, () => number>();
+  #listeners: Array<(faults: Faults) => void> = [];
+
+  constructor(initial: FaultsInput = {}) {
+    this.set(initial);
+  }
+
+  get(): Faults {
+    return structuredClone(this.#faults);
+  }
+
+  /** Merges the given knobs (each top-level key replaced as a whole) and restarts throttle sequences. */
+  set(partial: FaultsInput): Faults {
+    const next = faultsSchema.parse({ ...this.#faults, ...structuredClone(partial) });
+    this.#faults = next;
+    this.#counters.clear();
+    this.#random.clear();
+    for (const listener of this.#listeners) listener(this.get());
+    return this.get();
+  }
+
+  replace(faults: FaultsInput): Faults {
+    this.#faults = noFaults();
+    return this.set(faults);
+  }
+
+  onChange(listener: (faults: Faults) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  shouldThrottle(service: AwsService, operation: string): boolean {
+    const rule = this.#faults.throttle[service];
+    if (!rule) return false;
+    if (rule.operations && !rule.operations.includes(operation)) return false;
+    const count = (this.#counters.get(service) ?? 0) + 1;
+    this.#counters.set(service, count);
+    if (rule.everyNth !== undefined) return count % rule.everyNth === 0;
+    if (rule.rate === undefined) return false;
+    let random = this.#random.get(service);
+    if (!random) {
+      random = rule.seed === undefined ? Math.random : seeded(rule.seed);
+      this.#random.set(service, random);
+    }
+    return random() < rule.rate;
+  }
+
+  latencyMs(service: AwsService): number {
+    return this.#faults.latencyMs[service] ?? 0;
+  }
+
+  isDenied(action: string): boolean {
+    if (this.#faults.denyAttachUserPolicy && action === 'iam:AttachUserPolicy') return true;
+    return this.#faults.denyActions.some((a) => a.toLowerCase() === action.toLowerCase());
+  }
+
+  registrationFails(hostname: string): boolean {
+    return this.#faults.failRegistration.some((h) => h.toLowerCase() === hostname.toLowerCase());
+  }
+
+  setupFails(hostname: string, ec2InstanceId?: string): boolean {
+    return this.#faults.setupFailed.some(
+      (h) =>
+        h.toLowerCase() === hostname.toLowerCase() || (ec2InstanceId !== undefined && h === ec2InstanceId),
+    );
+  }
+
+  hostDown(name: string): boolean {
+    return this.#faults.hostsDown.includes(name);
+  }
+
+  hostVanishes(name: string): boolean {
+    return this.#faults.hostsVanish.includes(name);
+  }
+}
