@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
 import { fileNotFound, RunnerError } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
+import { pyyamlTags } from '../inventory/yaml11.js';
 import { PLAY_KEYWORDS, TASK_KEYWORDS } from './keywords.js';
 import type { PlaybookDefinition, PlayDefinition, SourceLocation, TaskDefinition } from './model.js';
 
@@ -27,7 +28,17 @@ export async function loadYamlPlaybook(file: string): Promise<PlaybookDefinition
 
 export function parseYamlPlaybook(text: string, file: string): PlaybookDefinition {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { version: '1.1', lineCounter, prettyErrors: false, uniqueKeys: true });
+  // PyYAML's scalar rules exactly (the yaml package's 1.1 schema reads `y`/`n`
+  // as booleans, PyYAML does not). Duplicate keys are refused: PyYAML would
+  // keep the last silently, which hides mistakes.
+  const doc = parseDocument(text, {
+    version: '1.1',
+    customTags: pyyamlTags,
+    merge: true,
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+  });
   const at = (node: Node | null | undefined): SourceLocation => {
     const offset = node?.range?.[0];
     if (offset === undefined) return { file };
