@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectionRunOptions, ConnectionSpec } from '../../../core/connection/types.js';
@@ -25,6 +25,15 @@ export function runOptions(dir: string, extra: Partial<ConnectionRunOptions> = {
 
 export function hostSpec(address: string, extra: Partial<ConnectionSpec> = {}): ConnectionSpec {
   return { host: address, address, port: 22, user: 'root', vars: {}, ...extra };
+}
+
+/**
+ * sshd reads authorized_keys with the user's own privileges, and startSshd's
+ * directory is mkdtemp's 0700: open it up so non-root users can log in with keys.
+ */
+export function letUsersReadKeys(sshdDir: string): void {
+  chmodSync(sshdDir, 0o711);
+  chmodSync(join(sshdDir, 'authorized_keys'), 0o755);
 }
 
 const USERS = ['runner-test', 'runner-nopw'];

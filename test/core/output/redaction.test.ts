@@ -9,7 +9,12 @@ import { MASK, Secret } from '../../../core/secret.js';
 function sink() {
   let text = '';
   return {
-    stream: { write: (chunk: string) => ((text += chunk), true) } as unknown as NodeJS.WritableStream,
+    stream: {
+      write: (chunk: string) => {
+        text += chunk;
+        return true;
+      },
+    } as unknown as NodeJS.WritableStream,
     text: () => text,
   };
 }

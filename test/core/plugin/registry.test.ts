@@ -64,7 +64,9 @@ describe('plugin registry', () => {
         },
       },
     });
-    const error = await registry.runHook('afterPlay', ctx()).catch((e) => e);
+    const error = (await registry.runHook('afterPlay', ctx()).catch((e: unknown) => e)) as Error & {
+      plugin?: string;
+    };
     expect(isRunnerError(error) && error.code).toBe('PLUGIN_ERROR');
     expect(error.message).toBe('plugin "broken" failed in afterPlay: boom');
     expect(error.plugin).toBe('broken');
