@@ -40,7 +40,12 @@ describe('plugin registry', () => {
     const order: string[] = [];
     registry.register({
       name: 'one',
-      hooks: { beforePlay: (c) => void order.push('one') ?? (c.vars.x = 1) },
+      hooks: {
+        beforePlay: (c) => {
+          order.push('one');
+          c.vars.x = 1;
+        },
+      },
     });
     registry.register({
       name: 'two',
