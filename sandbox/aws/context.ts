@@ -29,6 +29,8 @@ export interface CallRecord {
   caller: string;
   status: number;
   error?: string;
+  /** How the payload was signed when not by its SHA-256: `UNSIGNED-PAYLOAD`, `STREAMING-...`. */
+  payloadSigning?: string;
   at: string;
 }
 

@@ -94,6 +94,7 @@ export interface DispatchResult {
   principal: Principal;
   reply: HttpReply;
   mutated: boolean;
+  payloadSigning?: string;
 }
 
 export async function dispatch(
@@ -110,6 +111,7 @@ export async function dispatch(
   let service: AwsService = 's3';
   let operation = 'Unknown';
   let principal: Principal = { kind: 'anonymous' };
+  let payloadSigning: string | undefined;
   try {
     let auth: SigV4Auth | undefined;
     try {
@@ -136,7 +138,8 @@ export async function dispatch(
     const declared =
       (typeof req.headers['x-amz-content-sha256'] === 'string'
         ? req.headers['x-amz-content-sha256']
-        : undefined) ?? query.get('X-Amz-Content-Sha256');
+        : undefined) ?? [...query].find(([k]) => k.toLowerCase() === 'x-amz-content-sha256')?.[1];
+    if (declared && !/^[0-9a-f]{64}$/.test(declared)) payloadSigning = declared;
     let secret = '';
     if (auth) {
       const who = authenticate(

@@ -74,6 +74,7 @@ export async function startAwsServer(
       caller: result.principal.kind === 'anonymous' ? 'anonymous' : result.principal.arn,
       status: result.reply.status,
       ...(errorCode ? { error: errorCode } : {}),
+      ...(result.payloadSigning ? { payloadSigning: result.payloadSigning } : {}),
       at: new Date(ctx.clock()).toISOString(),
     });
     if (ctx.calls.length > CALL_LOG_LIMIT) ctx.calls.splice(0, ctx.calls.length - CALL_LOG_LIMIT);

@@ -1,0 +1,64 @@
+import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import type { Sandbox } from '../../sandbox/index.js';
+
+/** SDK client settings for a sandbox: its endpoint, region and operator key, one attempt so errors surface. */
+export function clientConfig(
+  sb: Sandbox,
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = sb.credentials,
+) {
+  return { endpoint: sb.endpoint, region: sb.region, credentials, maxAttempts: 1 };
+}
+
+/** Awaits a rejection and returns the SDK error's name, HTTP status and message. */
+export async function awsFailure(
+  promise: Promise<unknown>,
+): Promise<{ name: string; status: number | undefined; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
+    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
+  }
+  throw new Error('expected the AWS call to fail, it succeeded');
+}
+
+/** Polls until `check` returns a value (bounded: at most `attempts` tries). */
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  attempts = 100,
+  everyMs = 50,
+): Promise<T> {
+  for (let i = 0; i < attempts; i++) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`condition not met after ${attempts} attempts`);
+}
+
+/** A SHA-256 / HMAC-SHA-256 checksum constructor for @smithy/signature-v4, on node:crypto. */
+export class NodeSha256 {
+  readonly #secret?: string | Uint8Array;
+  #hash: Hash | Hmac;
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.#secret =
+      secret === undefined || typeof secret === 'string'
+        ? secret
+        : secret instanceof ArrayBuffer
+          ? new Uint8Array(secret)
+          : new Uint8Array(secret.buffer, secret.byteOffset, secret.byteLength);
+    this.#hash = this.#make();
+  }
+  #make(): Hash | Hmac {
+    return this.#secret === undefined ? createHash('sha256') : createHmac('sha256', this.#secret);
+  }
+  update(data: Uint8Array | string): void {
+    this.#hash.update(data);
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.#hash.digest());
+  }
+  reset(): void {
+    this.#hash = this.#make();
+  }
+}
