@@ -126,7 +126,10 @@ function dropMidCommand(channel: ServerChannel, command: string): void {
 function playSudo(channel: ServerChannel, command: string, password: string, stdinLines: string[]): void {
   const prompt = /-p '([^']+)'/.exec(command)?.[1];
   const success = /BECOME-SUCCESS-[0-9a-f]+/.exec(command)?.[0];
-  if (!prompt || !success) return finish(channel, 0);
+  if (!prompt || !success) {
+    finish(channel, 0);
+    return;
+  }
   let buffered = '';
   let tries = 0;
   channel.stderr.write(prompt);
