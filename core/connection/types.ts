@@ -17,8 +17,9 @@ export interface Connection {
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
   put(content: string | Buffer | Readable, path: string, options?: PutOptions): Promise<void>;
   /**
-   * Closes everything; idempotent. Without `force`, running commands finish
-   * first; with `force`, they are killed (exec rejects with CANCELLED).
+   * Closes everything; idempotent. The engine lets running commands finish
+   * before calling it; with `force`, commands still running are killed on the
+   * host first (their exec rejects with CANCELLED).
    */
   close(options?: CloseOptions): Promise<void>;
 }
