@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { Connection, ConnectionRunOptions } from '../connection/types.js';
 import { isRunnerError, RunnerError } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
@@ -15,6 +16,8 @@ import { render } from './template.js';
 
 export interface InventoryView {
   hostVars(name: string): Vars;
+  /** inventory_hostname, group_names, groups: vars Ansible adds that inventories do not print. */
+  magicVars?(name: string): object;
 }
 
 export interface RunPlaybookOptions {
@@ -31,6 +34,8 @@ export interface RunPlaybookOptions {
   check?: boolean;
   tags?: string[];
   skipTags?: string[];
+  /** Start each play at the task of this name (earlier ones are not run). */
+  startAtTask?: string;
   connection: ConnectionRunOptions;
   /** Run-wide secrets asked once (--ask-pass, --ask-become-pass); host vars win over them. */
   connectionDefaults?: { password?: Secret; becomePassword?: Secret };
@@ -60,7 +65,8 @@ export async function runPlaybook(options: RunPlaybookOptions): Promise<RunOutco
   for (const { hosts } of plan) {
     for (const name of hosts) {
       if (!states.has(name)) {
-        states.set(name, newHostState(name, options.inventory.hostVars(name)));
+        const vars = { ...options.inventory.hostVars(name), ...(options.inventory.magicVars?.(name) ?? {}) };
+        states.set(name, newHostState(name, vars));
         resultsByHost.set(name, []);
       }
     }
@@ -119,13 +125,21 @@ function recapRow(state: HostState): RecapRow {
 
 class PlayRun {
   readonly notices: Recap['notices'] = [];
+  /** Ansible's magic vars that do not depend on the host: where the playbook is, whether this is --check. */
+  private readonly magicVars: Vars;
 
   constructor(
     private readonly options: RunPlaybookOptions,
     private readonly states: Map<string, HostState>,
     private readonly resultsByHost: Map<string, TaskResult[]>,
     private readonly signal: AbortSignal,
-  ) {}
+  ) {
+    const file = options.playbook.file;
+    this.magicVars = {
+      playbook_dir: file ? dirname(file) : process.cwd(),
+      ansible_check_mode: options.check ?? false,
+    };
+  }
 
   async play(planned: PlannedPlay, index: number, lastPlayOf: Map<string, number>): Promise<void> {
     const { play, hosts, tasks } = planned;
@@ -244,7 +258,10 @@ class PlayRun {
     emit({ type: 'host.task.start', host: host.name, task: task.name });
     let outcome: Awaited<ReturnType<typeof runTask>>;
     try {
-      const vars = taskVars(host, playVars, task.vars ?? {}, this.options.extraVars ?? {});
+      const vars = {
+        ...taskVars(host, playVars, task.vars ?? {}, this.options.extraVars ?? {}),
+        ...this.magicVars,
+      };
       outcome = await runTask({
         host: host.name,
         play,
@@ -278,7 +295,7 @@ class PlayRun {
     if (outcome.facts) Object.assign(module.value.gathersFacts ? host.facts : host.hostFacts, outcome.facts);
     const ignored = result.status === 'failed' && task.ignoreErrors === true;
     if (ignored) result.ignored = true;
-    this.count(host, result.status, ignored);
+    this.count(host, result.status, ignored, outcome.registered.changed === true);
     if (task.noLog) {
       result.stdout = undefined;
       result.stderr = undefined;
@@ -287,6 +304,10 @@ class PlayRun {
     }
     this.resultsByHost.get(host.name)!.push(result);
     emit({ type: 'host.task.result', result });
+    if (outcome.notice) {
+      this.notices.push({ host: host.name, check: task.name, message: outcome.notice });
+      emit({ type: 'notice', host: host.name, check: task.name, message: outcome.notice });
+    }
     if (result.status === 'unreachable') {
       host.final = { status: 'unreachable', msg: result.msg ?? 'unreachable' };
     } else if (result.status === 'failed' && !ignored) {
@@ -295,7 +316,7 @@ class PlayRun {
     if (host.final) this.finishHost(host);
   }
 
-  private count(host: HostState, status: TaskResult['status'], ignored: boolean) {
+  private count(host: HostState, status: TaskResult['status'], ignored: boolean, changed: boolean) {
     const s = host.stats;
     if (status === 'changed') {
       s.ok++;
@@ -303,8 +324,12 @@ class PlayRun {
     } else if (status === 'ok') s.ok++;
     else if (status === 'skipped') s.skipped++;
     else if (status === 'unreachable') s.unreachable++;
-    else if (ignored) s.ignored++;
-    else s.failed++;
+    else if (ignored) {
+      // Ansible counts an ignored failure as ok and ignored, and changed when it changed (strategy/__init__.py).
+      s.ok++;
+      s.ignored++;
+      if (changed) s.changed++;
+    } else s.failed++;
   }
 
   private becomeFor(host: HostState, play: PlayDefinition, task: TaskDefinition, vars: Vars) {

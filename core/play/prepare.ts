@@ -1,5 +1,5 @@
 import { RunnerError } from '../errors.js';
-import type { PluginRegistry } from '../plugin/registry.js';
+import { checkModuleName, type PluginRegistry } from '../plugin/registry.js';
 import type { PlaybookDefinition, PlayDefinition, TaskDefinition } from './model.js';
 import { resolveTaskArgs } from './module-args.js';
 import { isTemplated } from './template.js';
@@ -18,6 +18,24 @@ interface PlanInput {
   limit?: string;
   tags?: string[];
   skipTags?: string[];
+  startAtTask?: string;
+}
+
+/** Checks for a phase, as tasks, for the plays of the playbooks they apply to. */
+function checkTasks(
+  input: PlanInput,
+  phase: 'preflight' | 'post-setup',
+  play: PlayDefinition,
+): TaskDefinition[] {
+  return input.registry.checks
+    .filter((c) => c.value.phase === phase)
+    .filter((c) => !c.value.playbooks || c.value.playbooks.includes(input.playbook.name))
+    .map((c) => ({
+      name: `${phase}: ${c.name}`,
+      module: checkModuleName(c.value),
+      args: {},
+      where: play.where,
+    }));
 }
 
 /**
@@ -28,15 +46,31 @@ interface PlanInput {
 export function planPlays(input: PlanInput): PlannedPlay[] {
   const limited = input.limit ? new Set(input.selectHosts(input.limit)) : undefined;
   const plan: PlannedPlay[] = [];
+  let startAtMissing: string | undefined;
   for (const play of input.playbook.plays) {
     for (const task of play.tasks) validateTask(task, input.registry);
     let hosts = input.selectHosts(play.hosts);
     if (limited) hosts = hosts.filter((h) => limited.has(h));
-    const tasks = play.tasks.filter((t) => tagsAllow(t, input.tags, input.skipTags));
+    const tasks = [
+      ...checkTasks(input, 'preflight', play),
+      ...play.tasks.filter((t) => tagsAllow(t, input.tags, input.skipTags)),
+      ...checkTasks(input, 'post-setup', play),
+    ];
+    if (input.startAtTask) {
+      const at = tasks.findIndex((t) => t.name === input.startAtTask);
+      if (at >= 0) tasks.splice(0, at);
+      else startAtMissing ??= input.startAtTask;
+    }
     if (play.gatherFacts !== false && input.registry.modules.has('setup')) {
       tasks.unshift({ name: 'Gathering Facts', module: 'setup', args: {}, where: play.where });
     }
     plan.push({ play, hosts, tasks });
+  }
+  if (startAtMissing && plan.every((p) => p.tasks.every((t) => t.name !== startAtMissing))) {
+    throw new RunnerError(
+      'USAGE',
+      `--start-at-task: no task named "${startAtMissing}" in ${input.playbook.name}`,
+    );
   }
   if (plan.every((p) => p.hosts.length === 0)) {
     const patterns = input.playbook.plays.map((p) => `"${p.hosts}"`).join(', ');

@@ -30,6 +30,7 @@ export interface RunPlayOptions {
   check?: boolean;
   tags?: string[];
   skipTags?: string[];
+  startAtTask?: string;
   hostKeyChecking?: ConnectionRunOptions['hostKeyChecking'];
   knownHosts?: string[];
   connectTimeoutSeconds?: number;
@@ -103,6 +104,7 @@ export async function runPlay(options: RunPlayOptions): Promise<RunOutcome> {
       check: options.check,
       tags: options.tags,
       skipTags: options.skipTags,
+      startAtTask: options.startAtTask,
       connection: {
         connectTimeoutMs:
           (options.connectTimeoutSeconds ?? config.connectTimeout ?? DEFAULTS.connectTimeout) * 1000,

@@ -45,6 +45,8 @@ export interface TaskOutcome {
   registered: Record<string, unknown>;
   /** set_fact values to add to host facts. */
   facts?: Vars;
+  /** A line for the recap's NOTICES. */
+  notice?: string;
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -195,6 +197,7 @@ async function runOnce(ctx: TaskRunContext, vars: Vars, started: number): Promis
     },
     registered,
     facts: result.data?.ansible_facts as Vars | undefined,
+    notice: result.notice,
   };
 }
 

@@ -155,6 +155,21 @@ export function render(text: string, vars: Vars): unknown {
   }
 }
 
+/**
+ * Renders a template file's whole text to a string (the `template` module):
+ * never a native value, trailing newlines kept, as Ansible's template does.
+ * `label` names the file in errors instead of its text.
+ */
+export function renderText(text: string, vars: Vars, label: string): string {
+  try {
+    return env.renderString(text, contextFor(text, vars, []));
+  } catch (error) {
+    const missing = safeNames(text).find((name) => !Object.hasOwn(vars, name));
+    if (missing && /undefined/.test(String(error))) return throwUndefined(label, missing, error);
+    throw templateError(error, label);
+  }
+}
+
 /** Renders every string inside plain data (task args, vars). */
 export function renderDeep<T>(value: T, vars: Vars): T {
   if (typeof value === 'string') return render(value, vars) as T;

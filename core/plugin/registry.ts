@@ -11,6 +11,25 @@ import {
   type ReporterFactory,
 } from './types.js';
 
+/** The module a check runs as: `check:<phase>:<name>`. */
+export function checkModuleName(check: CheckDefinition): string {
+  return `check:${check.phase}:${check.name}`;
+}
+
+function checkModule(check: CheckDefinition): ModuleDefinition<unknown> {
+  return {
+    description: `${check.phase} check ${check.name}`,
+    supportsCheck: true,
+    async run(ctx) {
+      const result = await check.run({ host: ctx.host, vars: ctx.vars, connection: ctx.connection });
+      if (result.level === 'fail')
+        return { changed: false, failed: true, msg: result.message ?? `${check.name} failed` };
+      if (result.level === 'notice') return { changed: false, msg: result.message, notice: result.message };
+      return { changed: false, msg: result.message };
+    },
+  };
+}
+
 export interface Contribution<T> {
   plugin: string;
   name: string;
@@ -59,6 +78,7 @@ export class PluginRegistry {
     }
     for (const value of plugin.checks ?? []) {
       this.checks.push({ plugin: from, name: value.name, value });
+      this.modules.set(checkModuleName(value), { plugin: from, name: value.name, value: checkModule(value) });
     }
   }
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { ZodType } from 'zod';
 import type { BecomeSpec, Connection, ConnectionFactory } from '../connection/types.js';
 import type { InventorySourcePlugin, Vars } from '../inventory/types.js';
-import type { Reporter, RunEvent, RunPhase, TaskResult } from '../output/events.js';
+import type { Reporter, RunEvent, TaskResult } from '../output/events.js';
 import type { PlaybookDefinition } from '../play/model.js';
 
 /**
@@ -13,7 +13,8 @@ export interface Plugin {
   name: string;
   version?: string;
   /** Task modules, by the name a playbook uses (`shell`, `opsworks_register`, ...). */
-  modules?: Record<string, ModuleDefinition>;
+  // biome-ignore lint/suspicious/noExplicitAny: each module has its own args type; the engine validates them with the module's schema.
+  modules?: Record<string, ModuleDefinition<any>>;
   /** Named playbooks: `runner play <name>` finds them before trying a file. */
   playbooks?: Record<string, PlaybookDefinition>;
   inventorySources?: InventorySourcePlugin[];
@@ -49,6 +50,8 @@ export interface ModuleResult {
   stderr?: string;
   /** Extra data exposed to `register:` and to later tasks. */
   data?: Record<string, unknown>;
+  /** A line for the recap's NOTICES (e.g. "12 security updates pending: apt-get upgrade"). */
+  notice?: string;
 }
 
 export interface ModuleDefinition<Args = unknown> {
@@ -87,9 +90,15 @@ export interface CheckResult {
   message?: string;
 }
 
+/**
+ * A check runs on every host of a play at its phase: `preflight` after facts
+ * and before the play's tasks (a `fail` stops that host before anything is
+ * changed), `post-setup` after them. It appears in the output as a task named
+ * `<phase>: <name>`.
+ */
 export interface CheckDefinition {
   name: string;
-  phase: RunPhase;
+  phase: 'preflight' | 'post-setup';
   /** Which playbooks the check applies to; all when absent. */
   playbooks?: string[];
   run(ctx: CheckContext): Promise<CheckResult>;

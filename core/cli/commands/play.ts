@@ -16,6 +16,7 @@ interface PlayFlags {
   check?: boolean;
   tags?: string;
   skipTags?: string;
+  startAtTask?: string;
   config?: string;
   hostKeyChecking?: 'strict' | 'accept-new' | 'off';
   knownHosts: string[];
@@ -44,6 +45,7 @@ export function registerPlayCommand(program: Command, io: CliIO): void {
     .option('-C, --check', 'dry run: report what would change')
     .option('-t, --tags <tags>', 'only tasks with these tags (comma-separated)')
     .option('--skip-tags <tags>', 'skip tasks with these tags (comma-separated)')
+    .option('--start-at-task <name>', 'start each play at the task with this name')
     .option('-c, --config <file>', 'config file (default: discovered from the current directory)')
     .addOption(
       new Option('--host-key-checking <mode>', 'strict, accept-new (default) or off')
@@ -84,6 +86,7 @@ export function registerPlayCommand(program: Command, io: CliIO): void {
           check: flags.check,
           tags: flags.tags?.split(',').map((t) => t.trim()),
           skipTags: flags.skipTags?.split(',').map((t) => t.trim()),
+          startAtTask: flags.startAtTask,
           hostKeyChecking: flags.hostKeyChecking,
           knownHosts: flags.knownHosts,
           connectTimeoutSeconds: flags.connectTimeout,
