@@ -10,7 +10,6 @@ import {
 } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
-import ssh2 from 'ssh2';
 import { handleAdmin } from './admin.js';
 import { buildInstaller } from './agent/installer.js';
 import type { AwsContext, CallRecord, CommandRecord } from './aws/context.js';
@@ -23,6 +22,7 @@ import { FaultController, type Faults, type FaultsInput } from './faults.js';
 import { vpcId as newVpcId, uuid } from './ids.js';
 import { inventoryYaml, writeInventoryFile } from './inventory.js';
 import { startFleet } from './ssh/fleet.js';
+import { generateEd25519 } from './ssh/keys.js';
 import { type AwsState, emptyAwsState, type OpsWorksStatus } from './state/model.js';
 import { loadState, type PersistedMeta, saveState } from './state/persist.js';
 import { type SandboxStateView, stateView } from './view.js';
@@ -141,7 +141,7 @@ function clientKeyPair(dir: string): { privateKeyFile: string; publicKey: string
   mkdirSync(keyDir, { recursive: true, mode: 0o700 });
   const privateKeyFile = join(keyDir, 'id_ed25519');
   if (!existsSync(privateKeyFile) || !existsSync(`${privateKeyFile}.pub`)) {
-    const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'runner-sandbox' });
+    const pair = generateEd25519('runner-sandbox');
     writeFileSync(privateKeyFile, pair.private, { mode: 0o600 });
     writeFileSync(`${privateKeyFile}.pub`, `${pair.public}\n`, { mode: 0o644 });
   }

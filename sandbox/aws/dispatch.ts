@@ -208,6 +208,7 @@ export async function dispatch(
       principal,
       reply: handled.reply,
       mutated: handled.mutated,
+      payloadSigning,
     };
   } catch (error) {
     return {
@@ -216,6 +217,7 @@ export async function dispatch(
       principal,
       reply: errorReply(service, error, requestId, method),
       mutated: false,
+      payloadSigning,
     };
   }
 }

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import ssh2 from 'ssh2';
 import type { AwsContext, CommandRecord, Ec2Host } from '../aws/context.js';
 import { ec2InstanceId } from '../ids.js';
 import { type ImdsServer, startImds } from '../imds/server.js';
 import type { PersistedHost } from '../state/persist.js';
 import { parsePublicKey, SandboxSshHost } from './host.js';
+import { generateEd25519 } from './keys.js';
 import { writeShims } from './shims.js';
 
 /**
@@ -79,7 +79,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
     const previous = known.get(name);
     const ec2 = isEc2(i, opts.ec2Share);
     const address = opts.bindAddress ?? hostAddress(i);
-    const hostPrivateKey = previous?.hostKey ?? ssh2.utils.generateKeyPairSync('ed25519').private;
+    const hostPrivateKey = previous?.hostKey ?? generateEd25519().private;
     const parsed = parsePublicKey(hostPrivateKey);
     const hostPublicKey = `${parsed.type} ${parsed.getPublicSSH().toString('base64')}`;
     const root = join(opts.dir, 'hosts', name);

@@ -183,5 +183,10 @@ describe('SigV4 verification on every service', () => {
       new (await import('@aws-sdk/client-s3')).GetObjectCommand({ Bucket: 'chunks', Key: 'greeting.txt' }),
     );
     expect(await get.Body?.transformToString()).toBe('hello, chunked world');
+    const chunkedPuts = sb.calls().filter((c) => c.operation === 'PutObject');
+    expect(chunkedPuts.map((c) => [c.status, c.payloadSigning])).toEqual([
+      [200, 'STREAMING-UNSIGNED-PAYLOAD-TRAILER'],
+      [400, 'STREAMING-UNSIGNED-PAYLOAD-TRAILER'],
+    ]);
   });
 });
