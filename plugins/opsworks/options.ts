@@ -1,0 +1,197 @@
+import type { Vars } from '../../core/inventory/types.js';
+import { render } from '../../core/play/template.js';
+import { type RegisterArgs, validateRegisterArgs } from './validate.js';
+
+/**
+ * The register options of one host, read from its vars (play vars, inventory
+ * host and group vars, `-e`; highest wins as usual). Every option has an
+ * `aws opsworks register` equivalent; docs/register.md lists them.
+ */
+export type InfrastructureClass = 'ec2' | 'on-premises';
+export type AgentCredentials = 'iam-user' | 'instance-profile';
+export type ControllerCredentials = 'default' | 'profile' | 'env' | 'instance-role';
+export type AgentSource = 'url' | 'push';
+
+export interface RegisterOptions {
+  stackId: string;
+  infrastructureClass: InfrastructureClass;
+  /** `--override-hostname`: sent to the agent and used for IAM. */
+  hostname?: string;
+  privateIp?: string;
+  publicIp?: string;
+  agentCredentials: AgentCredentials;
+  /** The OpsWorks API's region (`--region`), not the stack's. */
+  region?: string;
+  /** The OpsWorks API's endpoint (`--endpoint-url`). */
+  endpointUrl?: string;
+  profile?: string;
+  controllerCredentials: ControllerCredentials;
+  layerIds: string[];
+  agentSource: AgentSource;
+  wait: boolean;
+  waitTimeoutMs: number;
+  /** `--local`: register the machine runner runs on (`ansible_connection: local`). */
+  local: boolean;
+  /** The positional target: the host's address as the inventory gives it (absent in local mode). */
+  target?: string;
+  /** An EC2 instance ID given by the inventory (`ec2_instance_id` / `instance_id`), preferred as the ec2 target. */
+  ec2InstanceId?: string;
+}
+
+export type OptionsResult = { ok: true; options: RegisterOptions } | { ok: false; reason: string };
+
+const DEFAULT_WAIT_TIMEOUT_S = 600;
+
+function str(vars: Vars, key: string, host: string): string | undefined {
+  const value = vars[key];
+  if (value === undefined || value === null || value === '') return undefined;
+  const rendered = typeof value === 'string' ? render(value, { ...vars, inventory_hostname: host }) : value;
+  if (rendered === undefined || rendered === null || rendered === '') return undefined;
+  return String(rendered).trim() || undefined;
+}
+
+function bool(vars: Vars, key: string, fallback: boolean): boolean | string {
+  const value = vars[key];
+  if (value === undefined || value === null || value === '') return fallback;
+  if (typeof value === 'boolean') return value;
+  const text = String(value).trim().toLowerCase();
+  if (['true', 'yes', 'on', '1'].includes(text)) return true;
+  if (['false', 'no', 'off', '0'].includes(text)) return false;
+  return `${key} must be true or false (got "${String(value)}")`;
+}
+
+function choice<T extends string>(
+  vars: Vars,
+  key: string,
+  host: string,
+  allowed: readonly T[],
+  fallback: T,
+): T | { error: string } {
+  const value = str(vars, key, host);
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  return { error: `${key} must be one of ${allowed.join(', ')} (got "${value}")` };
+}
+
+function list(vars: Vars, key: string, host: string): string[] {
+  const value = vars[key];
+  if (value === undefined || value === null || value === '') return [];
+  if (Array.isArray(value)) return value.map((v) => String(v).trim()).filter(Boolean);
+  return (str(vars, key, host) ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** Reads and validates one host's options: type errors first (argparse's), then the CLI's rules in order. */
+export function readRegisterOptions(
+  vars: Vars,
+  host: string,
+  platform: string = process.platform,
+): OptionsResult {
+  const stackId = str(vars, 'opsworks_stack_id', host);
+  if (!stackId) {
+    return {
+      ok: false,
+      reason: 'opsworks_stack_id is required (set it with -e opsworks_stack_id=<id> or --stack-id)',
+    };
+  }
+  const infrastructureClass = choice(
+    vars,
+    'opsworks_infrastructure_class',
+    host,
+    ['on-premises', 'ec2'] as const,
+    'on-premises',
+  );
+  if (typeof infrastructureClass === 'object') return { ok: false, reason: infrastructureClass.error };
+  const agentCredentials = choice(
+    vars,
+    'opsworks_agent_credentials',
+    host,
+    ['iam-user', 'instance-profile'] as const,
+    'iam-user',
+  );
+  if (typeof agentCredentials === 'object') return { ok: false, reason: agentCredentials.error };
+  const profile = str(vars, 'opsworks_profile', host);
+  const controllerCredentials = choice(
+    vars,
+    'opsworks_controller_credentials',
+    host,
+    ['default', 'profile', 'env', 'instance-role'] as const,
+    profile ? 'profile' : 'default',
+  );
+  if (typeof controllerCredentials === 'object') return { ok: false, reason: controllerCredentials.error };
+  if (controllerCredentials === 'profile' && !profile) {
+    return {
+      ok: false,
+      reason: 'opsworks_controller_credentials is "profile" but opsworks_profile is not set',
+    };
+  }
+  const agentSource = choice(vars, 'opsworks_agent_source', host, ['url', 'push'] as const, 'url');
+  if (typeof agentSource === 'object') return { ok: false, reason: agentSource.error };
+  const wait = bool(vars, 'opsworks_wait', true);
+  if (typeof wait === 'string') return { ok: false, reason: wait };
+  const timeoutText = str(vars, 'opsworks_wait_timeout', host);
+  const timeoutS = timeoutText === undefined ? DEFAULT_WAIT_TIMEOUT_S : Number(timeoutText);
+  if (!Number.isFinite(timeoutS) || timeoutS <= 0) {
+    return {
+      ok: false,
+      reason: `opsworks_wait_timeout must be a positive number of seconds (got "${timeoutText}")`,
+    };
+  }
+  const local = String(vars.ansible_connection ?? '') === 'local';
+  const target = local ? undefined : (str(vars, 'ansible_host', host) ?? host);
+  const options: RegisterOptions = {
+    stackId,
+    infrastructureClass,
+    hostname: str(vars, 'opsworks_hostname', host),
+    privateIp: str(vars, 'opsworks_private_ip', host),
+    publicIp: str(vars, 'opsworks_public_ip', host),
+    agentCredentials,
+    region: str(vars, 'opsworks_region', host),
+    endpointUrl: str(vars, 'opsworks_endpoint_url', host),
+    profile,
+    controllerCredentials,
+    layerIds: list(vars, 'opsworks_layer_ids', host),
+    agentSource,
+    wait,
+    waitTimeoutMs: timeoutS * 1000,
+    local,
+    target,
+    ec2InstanceId: str(vars, 'ec2_instance_id', host) ?? str(vars, 'instance_id', host),
+  };
+  const reason = validateRegisterArgs(toRegisterArgs(options, vars, host, platform));
+  if (reason) return { ok: false, reason };
+  if (str(vars, 'opsworks_override_ssh', host)) {
+    return {
+      ok: false,
+      reason:
+        "opsworks_override_ssh is not supported: runner connects with the inventory's SSH settings (ansible_user, ansible_ssh_private_key_file, ansible_ssh_common_args)",
+    };
+  }
+  return { ok: true, options };
+}
+
+/** The CLI arguments these options stand for. */
+export function toRegisterArgs(
+  options: RegisterOptions,
+  vars: Vars,
+  host: string,
+  platform: string,
+): RegisterArgs {
+  return {
+    target: options.target,
+    local: options.local,
+    infrastructureClass: options.infrastructureClass,
+    hostname: options.hostname,
+    privateIp: options.privateIp,
+    publicIp: options.publicIp,
+    overrideSsh: str(vars, 'opsworks_override_ssh', host),
+    sshUsername: str(vars, 'opsworks_override_ssh', host) ? str(vars, 'ansible_user', host) : undefined,
+    sshPrivateKey: str(vars, 'opsworks_override_ssh', host)
+      ? str(vars, 'ansible_ssh_private_key_file', host)
+      : undefined,
+    useInstanceProfile: options.agentCredentials === 'instance-profile',
+    platform,
+  };
+}
