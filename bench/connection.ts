@@ -9,7 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'ssh2';
@@ -18,7 +18,8 @@ import { Semaphore } from '../core/connection/semaphore.js';
 import type { ConnectionRunOptions } from '../core/connection/types.js';
 import { loopbackAddresses, requireSshd, startSshd } from '../test/support/sshd.js';
 
-const USER = 'runner-pw';
+// Its own user, so the bench never collides with the test suites' users.
+const USER = 'runner-bench';
 const SIZES = [100, 500];
 const MAX_HANDSHAKES = 64;
 const COMMANDS = ['uname -s', 'id -u', 'test -d /tmp && echo yes'];
@@ -101,6 +102,7 @@ async function main(): Promise<void> {
   const sshd = await startSshd();
   chmodSync(sshd.dir, 0o711);
   chmodSync(join(sshd.dir, 'authorized_keys'), 0o755);
+  copyFileSync(`${sshd.clientKeyFile}.pub`, join(sshd.dir, 'authorized_keys', USER));
   const dir = mkdtempSync(join(tmpdir(), 'runner-bench-'));
   try {
     const key = readFileSync(sshd.clientKeyFile);

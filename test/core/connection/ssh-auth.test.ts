@@ -10,6 +10,7 @@ import { requireSshd, type Sshd, startSshd } from '../../support/sshd.js';
 import { createUsers, hostSpec, removeUsers, runOptions, TEST_PASSWORD, tempDir } from './support.js';
 
 const run = requireSshd();
+const USERS = ['runner-pw'];
 
 async function failure(work: Promise<unknown>) {
   try {
@@ -28,7 +29,7 @@ describe.runIf(run)('ssh authentication against a real sshd', () => {
   const savedAgent = process.env.SSH_AUTH_SOCK;
 
   beforeAll(async () => {
-    createUsers();
+    createUsers(USERS);
     sshd = await startSshd();
     dir = tempDir();
     delete process.env.SSH_AUTH_SOCK;
@@ -38,7 +39,7 @@ describe.runIf(run)('ssh authentication against a real sshd', () => {
     else process.env.SSH_AUTH_SOCK = savedAgent;
     if (agent?.pid) process.kill(agent.pid);
     await sshd?.stop();
-    removeUsers();
+    removeUsers(USERS);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -101,9 +102,9 @@ describe.runIf(run)('ssh authentication against a real sshd', () => {
   });
 
   it('authenticates with a password, and asks for it once per run when told to', async () => {
-    rmSync(join(sshd.dir, 'authorized_keys', 'runner-test'), { force: true });
+    rmSync(join(sshd.dir, 'authorized_keys', 'runner-pw'), { force: true });
     const direct = sshConnectionFactory.create(
-      hostSpec('127.0.1.6', { user: 'runner-test', password: new Secret(TEST_PASSWORD) }),
+      hostSpec('127.0.1.6', { user: 'runner-pw', password: new Secret(TEST_PASSWORD) }),
       runOptions(dir),
     );
     let asked = 0;
@@ -115,12 +116,12 @@ describe.runIf(run)('ssh authentication against a real sshd', () => {
       },
     });
     const prompted = ['127.0.1.7', '127.0.1.8'].map((a) =>
-      sshConnectionFactory.create(hostSpec(a, { user: 'runner-test' }), options),
+      sshConnectionFactory.create(hostSpec(a, { user: 'runner-pw' }), options),
     );
     try {
-      expect((await direct.exec('id -un')).stdout).toBe('runner-test\n');
+      expect((await direct.exec('id -un')).stdout).toBe('runner-pw\n');
       const results = await Promise.all(prompted.map((c) => c.exec('id -un')));
-      expect(results.map((r) => r.stdout)).toEqual(['runner-test\n', 'runner-test\n']);
+      expect(results.map((r) => r.stdout)).toEqual(['runner-pw\n', 'runner-pw\n']);
       expect(asked).toBe(1);
     } finally {
       await Promise.all([direct, ...prompted].map((c) => c.close()));
@@ -129,7 +130,7 @@ describe.runIf(run)('ssh authentication against a real sshd', () => {
 
   it('says which methods it tried when authentication fails, never the password', async () => {
     const conn = sshConnectionFactory.create(
-      hostSpec('127.0.1.9', { user: 'runner-test', password: new Secret('not the password 3') }),
+      hostSpec('127.0.1.9', { user: 'runner-pw', password: new Secret('not the password 3') }),
       runOptions(dir, { connectRetries: 0 }),
     );
     const error = await failure(conn.connect());

@@ -19,6 +19,7 @@ import {
 } from './support.js';
 
 const run = requireSshd();
+const USERS = ['runner-test', 'runner-nopw'];
 
 async function failure(work: Promise<unknown>) {
   try {
@@ -39,7 +40,7 @@ describe.runIf(run)('host keys, jump hosts, become, transfer and fleets against 
   const hostKeyBlob = () => Buffer.from(sshd.hostKeyLine.split(' ')[1], 'base64');
 
   beforeAll(async () => {
-    createUsers();
+    createUsers(USERS);
     sshd = await startSshd({ knownAddresses: ['127.0.2.1'] });
     // A second server without the SFTP subsystem, on its own port and host key.
     plain = await startSshd({ port: 2222, sftp: false });
@@ -52,7 +53,7 @@ describe.runIf(run)('host keys, jump hosts, become, transfer and fleets against 
   afterAll(async () => {
     await sshd?.stop();
     await plain?.stop();
-    removeUsers();
+    removeUsers(USERS);
     rmSync(dir, { recursive: true, force: true });
   });
 

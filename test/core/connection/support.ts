@@ -36,20 +36,29 @@ export function letUsersReadKeys(sshdDir: string): void {
   chmodSync(join(sshdDir, 'authorized_keys'), 0o755);
 }
 
-const USERS = ['runner-test', 'runner-nopw'];
-const SUDOERS = '/etc/sudoers.d/runner-connection-test';
-
-/** runner-test (password, sudo with password) and runner-nopw (sudo without password). */
-export function createUsers(): void {
-  removeUsers();
-  for (const user of USERS) execFileSync('useradd', ['-m', '-s', '/bin/sh', user]);
-  execFileSync('chpasswd', { input: `runner-test:${TEST_PASSWORD}\nrunner-nopw:${TEST_PASSWORD}x\n` });
-  writeFileSync(SUDOERS, 'runner-test ALL=(ALL) ALL\nrunner-nopw ALL=(ALL) NOPASSWD: ALL\n', { mode: 0o440 });
+/**
+ * Suites run in parallel, so each owns its users (sshd has authorized_keys
+ * for runner-test, runner-nopw and runner-pw): ssh-hosts takes runner-test
+ * (sudo with a password) and runner-nopw (sudo without), ssh-auth runner-pw.
+ * Every user gets TEST_PASSWORD (sshd refuses any login to a locked account).
+ */
+export function createUsers(users: string[]): void {
+  removeUsers(users);
+  for (const user of users) execFileSync('useradd', ['-m', '-s', '/bin/sh', user]);
+  execFileSync('chpasswd', { input: users.map((u) => `${u}:${TEST_PASSWORD}\n`).join('') });
+  const rules = users.map((u) =>
+    u === 'runner-nopw' ? `${u} ALL=(ALL) NOPASSWD: ALL\n` : `${u} ALL=(ALL) ALL\n`,
+  );
+  writeFileSync(sudoersFile(users), rules.join(''), { mode: 0o440 });
 }
 
-export function removeUsers(): void {
-  rmSync(SUDOERS, { force: true });
-  for (const user of USERS) {
+function sudoersFile(users: string[]): string {
+  return `/etc/sudoers.d/runner-connection-test-${users.join('-')}`;
+}
+
+export function removeUsers(users: string[]): void {
+  rmSync(sudoersFile(users), { force: true });
+  for (const user of users) {
     if (!existsSync(`/home/${user}`) && !hasUser(user)) continue;
     try {
       execFileSync('userdel', ['-r', '-f', user], { stdio: 'ignore' });
