@@ -1,4 +1,5 @@
 import { dirname } from 'node:path';
+import { setMaxListeners } from 'node:events';
 import type { Connection, ConnectionRunOptions } from '../connection/types.js';
 import { isRunnerError, RunnerError } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
@@ -59,6 +60,8 @@ export interface RunOutcome {
 export async function runPlaybook(options: RunPlaybookOptions): Promise<RunOutcome> {
   const started = Date.now();
   const signal = options.signal ?? new AbortController().signal;
+  // One listener per host in flight is expected on a run-wide signal.
+  setMaxListeners(0, signal);
   const plan = planPlays(options);
   const states = new Map<string, HostState>();
   const resultsByHost = new Map<string, TaskResult[]>();

@@ -28,7 +28,7 @@ export function resolveTaskArgs(
   const text = String(raw);
   if (module.freeForm) return { ...base, [module.freeForm]: text };
   const out: Record<string, unknown> = { ...base };
-  for (const word of splitShellWords(text)) {
+  for (const word of splitShellWords(text, { jinja: true })) {
     const eq = word.indexOf('=');
     if (eq <= 0) {
       throw new RunnerError(
@@ -42,15 +42,27 @@ export function resolveTaskArgs(
   return out;
 }
 
-/** Splits like a POSIX shell: quotes group, backslash escapes, quotes are removed. */
-export function splitShellWords(text: string): string[] {
+/**
+ * Splits like a POSIX shell: quotes group, backslash escapes, quotes are
+ * removed. With `jinja`, `{{ … }}`, `{% … %}` and `{# … #}` are kept whole
+ * and verbatim, as Ansible's split_args does for `path={{ dir }}/x`.
+ */
+export function splitShellWords(text: string, options: { jinja?: boolean } = {}): string[] {
   const words: string[] = [];
   let current = '';
   let inWord = false;
   let quote: '"' | "'" | null = null;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
-    if (quote) {
+    const open = options.jinja && !quote ? /^\{[{%#]/.exec(text.slice(i, i + 2)) : null;
+    if (open) {
+      const close = { '{{': '}}', '{%': '%}', '{#': '#}' }[open[0]]!;
+      const end = text.indexOf(close, i + 2);
+      const stop = end === -1 ? text.length : end + 2;
+      current += text.slice(i, stop);
+      inWord = true;
+      i = stop - 1;
+    } else if (quote) {
       if (c === quote) quote = null;
       else if (c === '\\' && quote === '"' && i + 1 < text.length) current += text[++i];
       else current += c;
