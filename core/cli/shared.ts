@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { InvalidArgumentError } from 'commander';
 
 export interface CliIO {
@@ -24,6 +25,8 @@ export function positiveInt(value: string): number {
 export function interruptController(io: CliIO) {
   const stop = new AbortController();
   const kill = new AbortController();
+  // Every host's running command listens on these: hundreds of listeners are the design, not a leak.
+  setMaxListeners(0, stop.signal, kill.signal);
   const onSignal = () => {
     if (!stop.signal.aborted) {
       io.stderr.write('\nstopping: no new tasks start; running ones finish (Ctrl-C again to kill them)\n');

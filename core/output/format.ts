@@ -8,13 +8,23 @@ export function recapLine(row: RecapRow, width: number): string {
   );
 }
 
-export function recapLines(recap: Recap): string[] {
+/**
+ * The recap. With `compactAbove`, a fleet larger than that lists only the hosts
+ * that did not finish ok, and counts the rest: what a terminal can show.
+ */
+export function recapLines(recap: Recap, options: { compactAbove?: number } = {}): string[] {
   const width = Math.max(0, ...recap.hosts.map((h) => h.host.length));
-  const lines = ['', 'PLAY RECAP', ...recap.hosts.map((row) => recapLine(row, width))];
+  const compact = options.compactAbove !== undefined && recap.hosts.length > options.compactAbove;
+  const shown = compact ? recap.hosts.filter((h) => h.status !== 'ok') : recap.hosts;
+  const lines = ['', 'PLAY RECAP', ...shown.map((row) => recapLine(row, width))];
+  if (compact) {
+    const hidden = recap.hosts.length - shown.length;
+    lines.push(`(${hidden} hosts ok not listed; --json or --log-dir records each host)`);
+  }
   const problems = recap.hosts.filter((h) => h.status !== 'ok' && h.msg);
   if (problems.length > 0) {
     lines.push('', 'FAILURES');
-    for (const row of problems) lines.push(`${row.host}: ${row.status}: ${row.msg}`);
+    lines.push(...groupedProblems(problems));
   }
   if (recap.notices.length > 0) {
     lines.push('', 'NOTICES');
@@ -22,6 +32,26 @@ export function recapLines(recap: Recap): string[] {
   }
   lines.push('', summaryLine(recap));
   return lines;
+}
+
+const HOSTS_NAMED = 5;
+
+/**
+ * One line per distinct reason, naming the hosts: at a thousand hosts failing
+ * for the same reason, the operator needs the reason once, not a thousand times.
+ */
+function groupedProblems(rows: RecapRow[]): string[] {
+  const groups = new Map<string, string[]>();
+  for (const row of rows) {
+    const key = `${row.status}: ${row.msg}`;
+    groups.set(key, [...(groups.get(key) ?? []), row.host]);
+  }
+  return [...groups.entries()].map(([reason, hosts]) => {
+    if (hosts.length === 1) return `${hosts[0]}: ${reason}`;
+    const named = hosts.slice(0, HOSTS_NAMED).join(', ');
+    const more = hosts.length > HOSTS_NAMED ? ` and ${hosts.length - HOSTS_NAMED} more` : '';
+    return `${hosts.length} hosts (${named}${more}): ${reason}`;
+  });
 }
 
 export function summaryLine(recap: Recap): string {

@@ -1,5 +1,5 @@
-import { dirname } from 'node:path';
 import { setMaxListeners } from 'node:events';
+import { dirname } from 'node:path';
 import type { Connection, ConnectionRunOptions } from '../connection/types.js';
 import { isRunnerError, RunnerError } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
