@@ -91,13 +91,16 @@ export async function runPlaybook(options: RunPlaybookOptions): Promise<RunOutco
   const run = new PlayRun(options, states, resultsByHost, signal);
   try {
     for (const [index, planned] of plan.entries()) {
-      if (signal.aborted) break;
+      if (signal.aborted || run.stopped) break;
       await run.play(planned, index, lastPlayOf);
     }
   } finally {
     emit({ type: 'phase', phase: 'disconnect' });
+    const force = options.connection.signal?.aborted === true;
     await Promise.all(
-      [...states.values()].map((s) => s.connection?.close().catch(() => undefined) ?? Promise.resolve()),
+      [...states.values()].map(
+        (s) => s.connection?.close({ force }).catch(() => undefined) ?? Promise.resolve(),
+      ),
     );
   }
   const interrupted = signal.aborted;
@@ -128,6 +131,13 @@ function recapRow(state: HostState): RecapRow {
 
 class PlayRun {
   readonly notices: Recap['notices'] = [];
+  /** Second Ctrl-C: running commands are killed, not waited for. */
+  readonly killSignal: AbortSignal;
+  /**
+   * Set when a play breaks (any_errors_fatal, max_fail_percentage, or a whole
+   * serial batch failed): as in Ansible, no later batch or play runs.
+   */
+  stopped = false;
   /** Ansible's magic vars that do not depend on the host: where the playbook is, whether this is --check. */
   private readonly magicVars: Vars;
 
@@ -137,6 +147,7 @@ class PlayRun {
     private readonly resultsByHost: Map<string, TaskResult[]>,
     private readonly signal: AbortSignal,
   ) {
+    this.killSignal = options.connection.signal ?? new AbortController().signal;
     const file = options.playbook.file;
     this.magicVars = {
       playbook_dir: file ? dirname(file) : process.cwd(),
@@ -199,9 +210,13 @@ class PlayRun {
               };
             }
             active = [];
+            this.stopped = true;
           }
         }
       }
+      // Ansible's playbook executor: a batch in which every host failed ends the run.
+      if (batch.length > 0 && batch.every((h) => h.final)) this.stopped = true;
+      if (this.stopped) break;
     }
     for (const host of playHosts) {
       if (host.final || lastPlayOf.get(host.name) === index) {
@@ -274,6 +289,7 @@ class PlayRun {
         become: this.becomeFor(host, play, task, vars),
         check: this.options.check ?? false,
         signal: this.signal,
+        killSignal: this.killSignal,
         connect: () => this.connect(host),
         log: (text, stream) => emit({ type: 'host.output', host: host.name, task: task.name, stream, text }),
         warn: (message) => emit({ type: 'warning', host: host.name, message }),

@@ -2,6 +2,7 @@ import { builtinPlugins } from '../builtins.js';
 import type { RunnerConfig } from '../config/define-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { DEFAULTS } from '../config/schema.js';
+import { HOST_KEY_CHECKING_OFF_WARNING } from '../connection/host-key-check.js';
 import type { ConnectionRunOptions } from '../connection/types.js';
 import { RunnerError } from '../errors.js';
 import { loadInventory } from '../inventory/index.js';
@@ -34,6 +35,8 @@ export interface RunPlayOptions {
   hostKeyChecking?: ConnectionRunOptions['hostKeyChecking'];
   knownHosts?: string[];
   connectTimeoutSeconds?: number;
+  /** Asks for a key passphrase (once per key file) when a key needs one. */
+  prompt?: ConnectionRunOptions['prompt'];
   /** Asked once for the whole run (--ask-pass / --ask-become-pass). */
   password?: Secret;
   becomePassword?: Secret;
@@ -90,6 +93,7 @@ export async function runPlay(options: RunPlayOptions): Promise<RunOutcome> {
   const hub = new EventHub(options.reporters);
   const patternWarnings: string[] = [];
   const hostKeyChecking = options.hostKeyChecking ?? config.hostKeyChecking ?? DEFAULTS.hostKeyChecking;
+  if (hostKeyChecking === 'off') warn(HOST_KEY_CHECKING_OFF_WARNING);
   try {
     return await runPlaybook({
       playbook,
@@ -112,6 +116,7 @@ export async function runPlay(options: RunPlayOptions): Promise<RunOutcome> {
         hostKeyChecking,
         knownHostsFiles: [...(config.knownHosts ?? []), ...(options.knownHosts ?? [])],
         signal: options.killSignal,
+        prompt: options.prompt,
       },
       connectionDefaults: { password: options.password, becomePassword: options.becomePassword },
       emit: hub.emit,

@@ -33,7 +33,10 @@ export interface TaskRunContext {
   vars: Vars;
   become?: BecomeSpec;
   check: boolean;
+  /** Stops new work (retry delays end early). */
   signal: AbortSignal;
+  /** Kills running commands: what modules pass to exec. */
+  killSignal: AbortSignal;
   connect(): Promise<Connection>;
   log(text: string, stream: 'stdout' | 'stderr'): void;
   warn(message: string): void;
@@ -226,7 +229,7 @@ async function callModule(
         connection: connection ?? noConnection(ctx.host),
         become: ctx.become,
         check: ctx.check,
-        signal: ctx.signal,
+        signal: ctx.killSignal,
         log: ctx.log,
         warn: ctx.warn,
       },

@@ -92,6 +92,8 @@ export function registerPlayCommand(program: Command, io: CliIO): void {
           connectTimeoutSeconds: flags.connectTimeout,
           password,
           becomePassword,
+          // Only a terminal can answer a passphrase prompt; elsewhere the host fails with AUTH_FAILED.
+          prompt: process.stdin.isTTY ? (request) => promptSecret(request.message) : undefined,
           reporters,
           signal: interrupt.stop,
           killSignal: interrupt.kill,
