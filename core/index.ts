@@ -15,7 +15,7 @@ export type * from './output/events.js';
 export { recordingReporter } from './output/reporters/recording.js';
 export type { RunOutcome, RunPlaybookOptions } from './play/executor.js';
 export { runPlaybook } from './play/executor.js';
-export type { PlayDefinition, PlaybookDefinition, TaskDefinition } from './play/model.js';
+export type { PlaybookDefinition, PlayDefinition, TaskDefinition } from './play/model.js';
 export { definePlaybook } from './play/model.js';
 export type { RunPlayOptions } from './play/run-play.js';
 export { loadProject, runPlay } from './play/run-play.js';
