@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../../sandbox/index.js';
 import { connect, exec, run } from '../ssh-client.js';
+import { eventually } from '../support.js';
 
 describe('sandbox SSH hosts', () => {
   let sb: Sandbox;
@@ -118,12 +119,12 @@ describe('sandbox SSH hosts', () => {
 
   it('can be taken down (connections refused) and brought back', async () => {
     const h = sb.hosts[1];
+    const up = () => sb.state().hosts.find((x) => x.name === h.name)?.up;
     sb.setFaults({ hostsDown: [h.name] });
-    await new Promise((r) => setTimeout(r, 50));
+    await eventually(async () => (up() === false ? true : undefined));
     await expect(connect(h)).rejects.toThrow(/ECONNREFUSED/);
-    expect(sb.state().hosts.find((x) => x.name === h.name)?.up).toBe(false);
     sb.setFaults({ hostsDown: [] });
-    await new Promise((r) => setTimeout(r, 50));
+    await eventually(async () => (up() === true ? true : undefined));
     expect((await run(h, 'echo back')).stdout).toBe('back\n');
   });
 
