@@ -1,0 +1,133 @@
+/**
+ * A rate limiter shared by every host of a run (IAM allows a few calls a
+ * second per account, not per host) and a retry with exponential backoff and
+ * full jitter on throttling. Bounded: a call is tried at most `attempts` times.
+ */
+export interface LimiterOptions {
+  /** Calls started per second across the fleet. */
+  ratePerSecond: number;
+  /** How many may start at once after a quiet spell. */
+  burst: number;
+}
+
+export class RateLimiter {
+  #tokens: number;
+  #last = Date.now();
+  #queue: Array<() => void> = [];
+  #timer: NodeJS.Timeout | undefined;
+  /** Lowered after throttling, raised back slowly (AIMD), so a throttled fleet backs off as one. */
+  #rate: number;
+
+  constructor(readonly options: LimiterOptions) {
+    this.#tokens = options.burst;
+    this.#rate = options.ratePerSecond;
+  }
+
+  get rate(): number {
+    return this.#rate;
+  }
+
+  throttled(): void {
+    this.#rate = Math.max(this.options.ratePerSecond / 8, this.#rate / 2);
+  }
+
+  succeeded(): void {
+    this.#rate = Math.min(this.options.ratePerSecond, this.#rate + this.options.ratePerSecond / 20);
+  }
+
+  #refill(): void {
+    const now = Date.now();
+    this.#tokens = Math.min(this.options.burst, this.#tokens + ((now - this.#last) / 1000) * this.#rate);
+    this.#last = now;
+  }
+
+  #drain = (): void => {
+    this.#timer = undefined;
+    this.#refill();
+    while (this.#queue.length > 0 && this.#tokens >= 1) {
+      this.#tokens -= 1;
+      this.#queue.shift()!();
+    }
+    if (this.#queue.length > 0) {
+      const waitMs = Math.ceil(((1 - this.#tokens) / this.#rate) * 1000);
+      this.#timer = setTimeout(this.#drain, Math.max(1, waitMs));
+    }
+  };
+
+  /** Resolves when the caller may start a call. */
+  take(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#queue.push(resolve);
+      if (!this.#timer) this.#drain();
+    });
+  }
+}
+
+const THROTTLING = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+  'LimitExceededException',
+]);
+
+export function isThrottling(error: unknown): boolean {
+  const e = error as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
+  return (
+    THROTTLING.has(e?.name ?? '') || THROTTLING.has(e?.Code ?? '') || e?.$metadata?.httpStatusCode === 429
+  );
+}
+
+export interface RetryOptions {
+  attempts: number;
+  baseMs: number;
+  capMs: number;
+  signal?: AbortSignal;
+  /** For tests. */
+  random?: () => number;
+}
+
+export const DEFAULT_RETRY: RetryOptions = { attempts: 8, baseMs: 200, capMs: 10_000 };
+
+/** Full-jitter backoff: a random delay in [0, min(cap, base * 2^attempt)). */
+export function backoffMs(attempt: number, options: RetryOptions): number {
+  const ceiling = Math.min(options.capMs, options.baseMs * 2 ** attempt);
+  return Math.floor((options.random ?? Math.random)() * ceiling);
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+
+/** Runs `call` through the limiter, retrying on throttling only. */
+export async function limited<T>(
+  limiter: RateLimiter,
+  call: () => Promise<T>,
+  options: RetryOptions = DEFAULT_RETRY,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    await limiter.take();
+    try {
+      const value = await call();
+      limiter.succeeded();
+      return value;
+    } catch (error) {
+      if (!isThrottling(error) || attempt + 1 >= options.attempts || options.signal?.aborted) throw error;
+      limiter.throttled();
+      await sleep(backoffMs(attempt, options), options.signal);
+    }
+  }
+}

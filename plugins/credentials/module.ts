@@ -1,0 +1,89 @@
+import { defineModule } from '../../core/plugin/define-plugin.js';
+import { alreadyRegistered, awsMessage, ready, rollbackHost, withRollback } from '../opsworks/support.js';
+import { createAgentUser } from './iam-user.js';
+
+/**
+ * `opsworks_agent_credentials`: the agent credential mode.
+ *  - `iam-user`: an IAM user for this host in the stack's group, with the
+ *    registration policy (or the 15-minute inline fallback) and an access
+ *    key; the secret key stays in memory, wrapped as a Secret, until the
+ *    install step writes it into the host's 0600 preconfig;
+ *  - `instance-profile` (EC2 only): nothing to make, the agent uses the
+ *    instance's role.
+ * What it made is kept per host so a failure later in the play removes it.
+ */
+export const agentCredentials = defineModule<unknown>({
+  description: 'Make the IAM user and access key the agent registers with (or use the instance profile).',
+  local: true,
+  supportsCheck: true,
+  async run(ctx) {
+    const r = ready(ctx);
+    if (!r.ok) return r.result;
+    const o = r.options;
+    const already = alreadyRegistered(ctx.vars);
+    if (already)
+      return { changed: false, msg: `already registered as ${already.instance_id}: no credentials made` };
+    if (o.agentCredentials === 'instance-profile') {
+      return {
+        changed: false,
+        msg: 'instance-profile: the agent uses the EC2 instance role',
+        data: { mode: 'instance-profile' },
+      };
+    }
+    const target = ctx.vars.opsworks_target as { iam_name?: string } | undefined;
+    if (!target?.iam_name)
+      return {
+        changed: false,
+        failed: true,
+        msg: 'no opsworks_target fact: resolve the infrastructure class first',
+      };
+    if (ctx.check) return { changed: true, msg: `would make an IAM user for ${target.iam_name}` };
+    const record = r.play.host(ctx.host);
+    if (record.credentials && record.iam?.user) {
+      return {
+        changed: false,
+        msg: `IAM user ${record.iam.user} already made in this run`,
+        data: { mode: 'iam-user', user: record.iam.user },
+      };
+    }
+    let stack: Awaited<ReturnType<typeof r.play.stack>>;
+    try {
+      stack = await r.play.stack(o);
+    } catch (error) {
+      return { changed: false, failed: true, msg: `DescribeStacks ${o.stackId}: ${awsMessage(error)}` };
+    }
+    record.iam ??= {};
+    record.options = o;
+    record.committed = false;
+    try {
+      const user = await createAgentUser(
+        {
+          iam: r.play.clients(o).iam,
+          limiter: r.play.iamLimiter,
+          retry: { attempts: 8, baseMs: 200, capMs: 10_000, signal: ctx.signal },
+        },
+        { stackId: stack.stackId, stackName: stack.name, stackArn: stack.arn, iamName: target.iam_name },
+        record.iam,
+      );
+      record.credentials = { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey };
+      if (user.inlinePolicy) {
+        ctx.warn(
+          `AttachUserPolicy was denied: put the inline policy OpsWorks-Instance on ${user.userName} (RegisterInstance on the stack for 15 minutes)`,
+        );
+      }
+      return {
+        changed: true,
+        msg: `IAM user ${user.userName}${user.inlinePolicy ? ' (inline policy)' : ''}, access key ${user.accessKeyId}`,
+        data: {
+          mode: 'iam-user',
+          user: user.userName,
+          access_key_id: user.accessKeyId,
+          inline_policy: user.inlinePolicy,
+        },
+      };
+    } catch (error) {
+      const rollback = await rollbackHost(r.play, o, record, { deregister: false });
+      return { changed: false, failed: true, msg: withRollback(`IAM: ${awsMessage(error)}`, rollback) };
+    }
+  },
+});

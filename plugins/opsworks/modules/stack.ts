@@ -1,0 +1,47 @@
+import { defineModule } from '../../../core/plugin/define-plugin.js';
+import { shadowFacts, shadowWarning } from '../../credentials/controller.js';
+import { awsMessage, ready } from '../support.js';
+
+/**
+ * `opsworks_stack`: the stack and its provisioning parameters (flow step 1),
+ * fetched once per play and shared by every host; a host whose options are
+ * invalid is refused here with the CLI's reason, before anything is made.
+ */
+export const opsworksStack = defineModule<unknown>({
+  description: 'Validate the register options and fetch the OpsWorks stack (once per play).',
+  local: true,
+  supportsCheck: true,
+  async run(ctx) {
+    const r = ready(ctx);
+    if (!r.ok) return r.result;
+    if (r.play.once('controller-credentials')) {
+      const shadow = shadowWarning(r.options.controllerCredentials, shadowFacts());
+      if (shadow) ctx.warn(shadow);
+    }
+    try {
+      const stack = await r.play.stack(r.options);
+      return {
+        changed: false,
+        msg: `stack ${stack.name} (${stack.stackId}) in ${stack.region}${stack.vpcId ? `, ${stack.vpcId}` : ''}`,
+        data: {
+          ansible_facts: {
+            opsworks_stack: {
+              stack_id: stack.stackId,
+              name: stack.name,
+              arn: stack.arn,
+              region: stack.region,
+              vpc_id: stack.vpcId ?? null,
+              agent_installer_url: stack.agentInstallerUrl,
+            },
+          },
+        },
+      };
+    } catch (error) {
+      return {
+        changed: false,
+        failed: true,
+        msg: `DescribeStacks ${r.options.stackId}: ${awsMessage(error)}`,
+      };
+    }
+  },
+});

@@ -1,0 +1,131 @@
+import { hostname as localHostname } from 'node:os';
+import { DeregisterInstanceCommand } from '@aws-sdk/client-opsworks';
+import { defineModule } from '../../../core/plugin/define-plugin.js';
+import type { ModuleContext } from '../../../core/plugin/types.js';
+import { AGENT_STATE_COMMAND, type AgentState, matchExisting, parseAgentState } from '../agent-state.js';
+import type { RegisterOptions } from '../options.js';
+import type { RegisterPlay } from '../play-context.js';
+import { awsMessage, ready } from '../support.js';
+
+/** Reads the host's agent config (with become when the play has it: the file is root's). */
+export async function readAgentState(
+  ctx: Pick<ModuleContext, 'connection' | 'become' | 'signal'>,
+): Promise<AgentState> {
+  const out = await ctx.connection.exec(AGENT_STATE_COMMAND, {
+    become: ctx.become,
+    signal: ctx.signal,
+    timeoutMs: 60_000,
+  });
+  if (out.exitCode !== 0)
+    throw new Error(`reading the agent config failed: ${out.stderr.trim().split('\n').pop() ?? ''}`);
+  return parseAgentState(out.stdout);
+}
+
+/** The host's own hostname, as the agent would register it. */
+export function hostHostname(vars: Record<string, unknown>, options: RegisterOptions): string | undefined {
+  if (options.hostname) return options.hostname;
+  if (options.local) return localHostname();
+  const fact = vars.ansible_nodename ?? vars.ansible_hostname;
+  return typeof fact === 'string' && fact ? fact : undefined;
+}
+
+export function hostAddresses(vars: Record<string, unknown>): string[] {
+  const all = vars.ansible_all_ipv4_addresses;
+  const target = vars.opsworks_target as
+    | { address?: string; ec2_private_ip?: string; ec2_public_ip?: string }
+    | undefined;
+  return [
+    ...(Array.isArray(all) ? all.map(String) : []),
+    String(vars.ansible_host ?? ''),
+    target?.address ?? '',
+    target?.ec2_private_ip ?? '',
+    target?.ec2_public_ip ?? '',
+  ].filter(Boolean);
+}
+
+export async function existingFor(
+  ctx: Pick<ModuleContext, 'connection' | 'become' | 'signal' | 'vars'>,
+  play: RegisterPlay,
+  o: RegisterOptions,
+) {
+  const agent = await readAgentState(ctx);
+  const instances = await play.instances(o);
+  const target = ctx.vars.opsworks_target as { ec2_instance_id?: string | null } | undefined;
+  return matchExisting(
+    {
+      stackId: o.stackId,
+      agent,
+      hostname: hostHostname(ctx.vars, o),
+      hostnameOverridden: Boolean(o.hostname),
+      ec2InstanceId: target?.ec2_instance_id ?? o.ec2InstanceId,
+      addresses: hostAddresses(ctx.vars),
+    },
+    instances,
+  );
+}
+
+/**
+ * `opsworks_state`: is this host already registered with the stack? Seen on
+ * the host (the agent's config) and in the stack's instances (listed once per
+ * play: by the agent's instance ID, the EC2 instance ID, or hostname and
+ * address). A registered host is reported ok and every later step leaves it
+ * alone; its own instance in a failed state is deregistered so it can be
+ * registered again; someone else's instance with its hostname refuses it.
+ */
+export const opsworksState = defineModule<unknown>({
+  description: 'Find whether the host is already registered with the stack.',
+  supportsCheck: true,
+  async run(ctx) {
+    const r = ready(ctx);
+    if (!r.ok) return r.result;
+    const o = r.options;
+    let match: Awaited<ReturnType<typeof existingFor>>;
+    try {
+      match = await existingFor(ctx, r.play, o);
+    } catch (error) {
+      return { changed: false, failed: true, msg: awsMessage(error) };
+    }
+    switch (match.kind) {
+      case 'conflict':
+        return { changed: false, failed: true, msg: match.reason };
+      case 'registered': {
+        const i = match.instance;
+        return {
+          changed: false,
+          msg: `already registered as ${i.InstanceId} (${i.Status}), found by ${match.by}`,
+          data: {
+            ansible_facts: {
+              opsworks_registration: { instance_id: i.InstanceId, status: i.Status, already: true },
+            },
+          },
+        };
+      }
+      case 'failed': {
+        const i = match.instance;
+        if (ctx.check)
+          return { changed: true, msg: `would deregister ${i.InstanceId} (${i.Status}) and register again` };
+        try {
+          r.play.count('DeregisterInstance');
+          await r.play.clients(o).opsworks.send(new DeregisterInstanceCommand({ InstanceId: i.InstanceId }));
+        } catch (error) {
+          return {
+            changed: false,
+            failed: true,
+            msg: `DeregisterInstance ${i.InstanceId}: ${awsMessage(error)}`,
+          };
+        }
+        return {
+          changed: true,
+          msg: `deregistered this host's failed instance ${i.InstanceId} (${i.Status}); registering again`,
+          data: { ansible_facts: { opsworks_registration: null } },
+        };
+      }
+      default:
+        return {
+          changed: false,
+          msg: 'not registered yet',
+          data: { ansible_facts: { opsworks_registration: null } },
+        };
+    }
+  },
+});

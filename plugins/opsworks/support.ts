@@ -1,0 +1,84 @@
+import { DeregisterInstanceCommand } from '@aws-sdk/client-opsworks';
+import type { ModuleContext, ModuleResult } from '../../core/plugin/types.js';
+import { rollbackAgentUser } from '../credentials/iam-user.js';
+import { type RegisterOptions, readRegisterOptions } from './options.js';
+import { type HostRecord, playOf, type RegisterPlay } from './play-context.js';
+
+/** Shared by the register modules: options per host, AWS error wording, rollback. */
+export type Ready =
+  | { ok: true; options: RegisterOptions; play: RegisterPlay }
+  | { ok: false; result: ModuleResult };
+
+export function ready(ctx: Pick<ModuleContext, 'vars' | 'host'>): Ready {
+  const parsed = readRegisterOptions(ctx.vars, ctx.host);
+  if (!parsed.ok) return { ok: false, result: { changed: false, failed: true, msg: parsed.reason } };
+  return { ok: true, options: parsed.options, play: playOf(ctx.vars) };
+}
+
+/** `Name: message`, one line; never the request (which could carry a secret). */
+export function awsMessage(error: unknown): string {
+  const e = error as { name?: string; message?: string };
+  const text = `${e?.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e?.message ?? String(error)}`;
+  return text.replace(/\s*\n\s*/g, ' ');
+}
+
+export interface Registration {
+  instance_id?: string;
+  status?: string;
+  /** Registered before this run: nothing was done for it. */
+  already?: boolean;
+}
+
+/** The `opsworks_registration` fact, when a host is (or was) registered. */
+export function registrationOf(vars: Record<string, unknown>): Registration | undefined {
+  const value = vars.opsworks_registration;
+  return value && typeof value === 'object' ? (value as Registration) : undefined;
+}
+
+export function alreadyRegistered(vars: Record<string, unknown>): Registration | undefined {
+  const r = registrationOf(vars);
+  return r?.already ? r : undefined;
+}
+
+/**
+ * Undoes what this run made for a host that failed: the instance it
+ * registered (deregistered) and its IAM entities (key, policies, group
+ * membership, user). Returns one line for the host's result. Idempotent.
+ */
+export async function rollbackHost(
+  play: RegisterPlay,
+  options: RegisterOptions,
+  record: HostRecord,
+  opts: { deregister: boolean },
+): Promise<string> {
+  if (record.committed) return '';
+  const done: string[] = [];
+  const failed: string[] = [];
+  const clients = play.clients(options);
+  if (opts.deregister && record.instanceId) {
+    try {
+      play.count('DeregisterInstance');
+      await clients.opsworks.send(new DeregisterInstanceCommand({ InstanceId: record.instanceId }));
+      done.push(`deregistered instance ${record.instanceId}`);
+      record.instanceId = undefined;
+    } catch (error) {
+      failed.push(`instance ${record.instanceId} (${awsMessage(error)})`);
+    }
+  }
+  if (record.iam?.user) {
+    const result = await rollbackAgentUser({ iam: clients.iam, limiter: play.iamLimiter }, record.iam);
+    done.push(...result.removed.map((r) => `deleted ${r}`));
+    failed.push(...result.failed);
+    if (result.failed.length === 0) record.credentials = undefined;
+  }
+  if (done.length) record.rolledBack = [...(record.rolledBack ?? []), ...done];
+  const parts = [
+    done.length ? `rolled back: ${done.join(', ')}` : '',
+    failed.length ? `could not roll back: ${failed.join(', ')}` : '',
+  ].filter(Boolean);
+  return parts.join('; ');
+}
+
+export function withRollback(msg: string, rollback: string): string {
+  return rollback ? `${msg} (${rollback})` : msg;
+}
