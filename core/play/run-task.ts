@@ -165,28 +165,35 @@ async function runOnce(ctx: TaskRunContext, vars: Vars, started: number): Promis
   if (ctx.check && !module.value.supportsCheck && !module.value.local) {
     return skipped(base, started, 'skipped in check mode: this module cannot predict its changes');
   }
-  const attempts = task.until !== undefined ? Math.max(1, (task.retries ?? 3) + 1) : 1;
+  // Ansible's count (task_executor.py): `retries: N` with `until` makes N + 1 attempts; no retries, 3.
+  const attempts =
+    task.until === undefined ? 1 : task.retries === undefined ? 3 : task.retries <= 0 ? 1 : task.retries + 1;
   let result: ModuleResult = { changed: false };
   let registered: Record<string, unknown> = {};
+  let changed = false;
+  let failed = false;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const connection = module.value.local ? undefined : await ctx.connect();
     result = await callModule(ctx, connection, parsedArgs, vars);
-    registered = registerValue(result, attempt);
+    registered = registerValue(result, task.until !== undefined ? attempt : undefined);
+    // As in Ansible, changed_when/failed_when apply to every attempt, and `until` sees their outcome.
+    ({ changed, failed } = judge(
+      task,
+      result,
+      task.register ? { ...vars, [task.register]: registered } : vars,
+    ));
+    registered = { ...registered, changed, failed };
     if (task.until === undefined) break;
     if (conditionHolds(task.until, { ...vars, [task.register ?? '__result']: registered })) break;
     if (attempt < attempts) await sleep((task.delay ?? 5) * 1000, ctx.signal);
     if (ctx.signal.aborted) break;
-    if (attempt === attempts) {
+    if (attempt === attempts && attempts > 1) {
+      failed = true;
       result = { ...result, failed: true, msg: `retries exhausted (${attempts - 1}): condition not met` };
-      registered = registerValue(result, attempt);
+      // Ansible reports one attempt fewer once they run out.
+      registered = { ...registerValue(result, attempts - 1), changed, failed };
     }
   }
-  const withRegistered = task.register ? { ...vars, [task.register]: registered } : vars;
-  let changed = result.changed;
-  let failed = result.failed === true;
-  if (task.changedWhen !== undefined) changed = conditionHolds(task.changedWhen, withRegistered);
-  if (task.failedWhen !== undefined) failed = conditionHolds(task.failedWhen, withRegistered);
-  registered = { ...registered, changed, failed };
   const status: TaskStatus = result.skipped ? 'skipped' : failed ? 'failed' : changed ? 'changed' : 'ok';
   const msg = failed ? (result.msg ?? failureMessage(result)) : result.msg;
   return {
@@ -204,6 +211,19 @@ async function runOnce(ctx: TaskRunContext, vars: Vars, started: number): Promis
     facts: result.data?.ansible_facts as Vars | undefined,
     notice: result.notice,
   };
+}
+
+/** The task's changed/failed after its changed_when/failed_when, over vars holding the registered result. */
+function judge(
+  task: TaskDefinition,
+  result: ModuleResult,
+  vars: Vars,
+): { changed: boolean; failed: boolean } {
+  let changed = result.changed;
+  let failed = result.failed === true;
+  if (task.changedWhen !== undefined) changed = conditionHolds(task.changedWhen, vars);
+  if (task.failedWhen !== undefined) failed = conditionHolds(task.failedWhen, vars);
+  return { changed, failed };
 }
 
 function failureMessage(result: ModuleResult): string {
@@ -246,7 +266,8 @@ async function callModule(
   }
 }
 
-function registerValue(result: ModuleResult, attempts: number): Record<string, unknown> {
+/** What `register:` stores; `attempts` is set for tasks with `until`, as in Ansible. */
+function registerValue(result: ModuleResult, attempts?: number): Record<string, unknown> {
   const out: Record<string, unknown> = {
     ...(result.data ?? {}),
     changed: result.changed,
@@ -262,7 +283,7 @@ function registerValue(result: ModuleResult, attempts: number): Record<string, u
     out.stderr = result.stderr;
     out.stderr_lines = result.stderr === '' ? [] : result.stderr.replace(/\n$/, '').split('\n');
   }
-  if (attempts > 1) out.attempts = attempts;
+  if (attempts !== undefined) out.attempts = attempts;
   return out;
 }
 

@@ -53,18 +53,34 @@ export function isTemplated(value: unknown): boolean {
   return typeof value === 'string' && (value.includes('{{') || value.includes('{%'));
 }
 
-// nunjucks exports its parser and node types, but @types/nunjucks omits them.
+// nunjucks exports its parser, but @types/nunjucks omits it.
+interface NunjucksNode {
+  typename: string;
+  fields?: string[];
+  children?: unknown[];
+  value?: unknown;
+  [field: string]: unknown;
+}
 interface NunjucksInternals {
-  parser: {
-    parse(
-      src: string,
-      extensions: unknown[],
-      options: object,
-    ): { findAll(type: unknown): { value: string }[] };
-  };
-  nodes: { Symbol: unknown };
+  parser: { parse(src: string, extensions: unknown[], options: object): NunjucksNode };
 }
 const internals = nunjucks as unknown as NunjucksInternals;
+
+/**
+ * Every Symbol in a nunjucks AST. nunjucks' own findAll() does not descend
+ * into plain arrays, such as a Compare node's `ops`, so it misses `b` in
+ * `a == b`; this walks every field and array.
+ */
+function collectSymbols(node: unknown, out: Set<string>): void {
+  if (Array.isArray(node)) {
+    for (const child of node) collectSymbols(child, out);
+    return;
+  }
+  if (!node || typeof node !== 'object') return;
+  const n = node as NunjucksNode;
+  if (n.typename === 'Symbol' && typeof n.value === 'string') out.add(n.value);
+  for (const field of n.fields ?? []) collectSymbols(n[field], out);
+}
 
 const namesCache = new Map<string, string[]>();
 
@@ -72,8 +88,9 @@ const namesCache = new Map<string, string[]>();
 function referencedNames(text: string): string[] {
   let names = namesCache.get(text);
   if (!names) {
-    const ast = internals.parser.parse(text, [], {});
-    names = [...new Set(ast.findAll(internals.nodes.Symbol).map((s) => s.value))];
+    const found = new Set<string>();
+    collectSymbols(internals.parser.parse(text, [], {}), found);
+    names = [...found];
     if (namesCache.size > 10_000) namesCache.clear();
     namesCache.set(text, names);
   }

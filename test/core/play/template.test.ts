@@ -21,6 +21,15 @@ describe('templating like Ansible', () => {
     expect(render('no template', vars)).toBe('no template');
   });
 
+  it('sees vars on the right of a comparison and inside an inline if', () => {
+    expect(conditionHolds('count | int == other', { ...vars, other: 3 })).toBe(true);
+    expect(conditionHolds('name == other', { ...vars, other: 'web02' })).toBe(false);
+    expect(evaluate("3 >= (9 if name == 'web01' else 3)", vars)).toBe(false);
+    expect(render('{{ renderMe }} and {{ 1 if flag else 0 }}', { ...vars, renderMe: '{{ name }}' })).toBe(
+      'web01 and 1',
+    );
+  });
+
   it('resolves vars that are themselves templates, through several levels', () => {
     expect(render('{{ deeper }}', vars)).toBe('web01-x-y');
   });
