@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { builtinPlugins } from '../builtins.js';
 import { isRunnerError, toRunnerError } from '../errors.js';
 import { EXIT } from '../play/exit-code.js';
 import { registerInventoryCommand } from './commands/inventory.js';
@@ -11,6 +10,19 @@ import type { CliIO } from './shared.js';
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
 };
+
+const CORE_COMMANDS = new Set(['play', 'inventory', 'plugins']);
+
+/**
+ * Plugins' subcommands (`runner sandbox`) load only when the command line may
+ * name one or asks for help: loading every plugin costs a second on a busy
+ * machine, and `runner play` or `runner --version` should not pay it.
+ */
+function wantsPluginCommands(argv: string[]): boolean {
+  const first = argv.find((a) => !a.startsWith('-'));
+  if (first === undefined) return argv.includes('-h') || argv.includes('--help') || argv.length === 0;
+  return !CORE_COMMANDS.has(first);
+}
 
 /**
  * argv -> core API -> exit code. No logic of its own: every error a user can
@@ -42,7 +54,10 @@ export async function main(argv: string[], io?: Partial<CliIO>): Promise<number>
   registerPlayCommand(program, cli);
   registerInventoryCommand(program, cli);
   registerPluginsCommand(program, cli);
-  for (const plugin of await builtinPlugins()) plugin.cli?.(program);
+  if (wantsPluginCommands(argv)) {
+    const { builtinPlugins } = await import('../builtins.js');
+    for (const plugin of await builtinPlugins()) plugin.cli?.(program);
+  }
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
 
   try {

@@ -1,11 +1,4 @@
 import type { Command } from 'commander';
-import {
-  formatInventoryGraph,
-  formatInventoryHost,
-  formatInventoryList,
-  loadInventory,
-} from '../../inventory/index.js';
-import { loadProject } from '../../play/run-play.js';
 import { type CliIO, collect } from '../shared.js';
 
 interface InventoryFlags {
@@ -14,6 +7,8 @@ interface InventoryFlags {
 }
 
 async function load(flags: InventoryFlags, io: CliIO) {
+  const { loadInventory } = await import('../../inventory/index.js');
+  const { loadProject } = await import('../../play/run-play.js');
   const cwd = process.cwd();
   const project = await loadProject({ cwd, configFile: flags.config });
   const configured = [project.config.inventory ?? []].flat();
@@ -45,16 +40,19 @@ export function registerInventoryCommand(program: Command, io: CliIO): void {
       .description("every host, group and merged var, in ansible-inventory --list's shape")
       .option('--json', 'print JSON (the default; accepted for ansible-inventory compatibility)'),
   ).action(async (flags: InventoryFlags) => {
+    const { formatInventoryList } = await import('../../inventory/index.js');
     io.stdout.write(`${formatInventoryList(await load(flags, io))}\n`);
   });
   withInventoryOptions(
     inventory.command('graph').description('the group tree, like ansible-inventory --graph'),
   ).action(async (flags: InventoryFlags) => {
+    const { formatInventoryGraph } = await import('../../inventory/index.js');
     io.stdout.write(`${formatInventoryGraph(await load(flags, io))}\n`);
   });
   withInventoryOptions(
     inventory.command('host').description("one host's merged vars").argument('<name>', 'host name'),
   ).action(async (name: string, flags: InventoryFlags) => {
+    const { formatInventoryHost } = await import('../../inventory/index.js');
     io.stdout.write(`${formatInventoryHost(await load(flags, io), name)}\n`);
   });
 }

@@ -1,9 +1,4 @@
 import { type Command, Option } from 'commander';
-import { hostKeyCheckingSchema } from '../../config/schema.js';
-import { selectReporters } from '../../output/select-reporters.js';
-import { loadProject, runPlay } from '../../play/run-play.js';
-import { parseExtraVars } from '../extra-vars.js';
-import { promptSecret } from '../prompt.js';
 import { type CliIO, collect, interruptController, positiveInt } from '../shared.js';
 
 interface PlayFlags {
@@ -49,7 +44,7 @@ export function registerPlayCommand(program: Command, io: CliIO): void {
     .option('-c, --config <file>', 'config file (default: discovered from the current directory)')
     .addOption(
       new Option('--host-key-checking <mode>', 'strict, accept-new (default) or off')
-        .choices(hostKeyCheckingSchema.options)
+        .choices(['strict', 'accept-new', 'off'])
         .env('RUNNER_HOST_KEY_CHECKING'),
     )
     .option('--known-hosts <file>', 'an extra known_hosts file to read (repeatable)', collect, [])
@@ -58,6 +53,14 @@ export function registerPlayCommand(program: Command, io: CliIO): void {
     .option('-K, --ask-become-pass', 'ask for the privilege escalation password once')
     .option('--log-dir <dir>', 'write one log file per host into this directory')
     .action(async (playbook: string, flags: PlayFlags) => {
+      // Loaded here, not at the top: `runner --version` and `runner help` stay instant.
+      const [{ selectReporters }, { loadProject, runPlay }, { parseExtraVars }, { promptSecret }] =
+        await Promise.all([
+          import('../../output/select-reporters.js'),
+          import('../../play/run-play.js'),
+          import('../extra-vars.js'),
+          import('../prompt.js'),
+        ]);
       const cwd = process.cwd();
       const password = flags.askPass ? await promptSecret('SSH password: ') : undefined;
       const becomePassword = flags.askBecomePass ? await promptSecret('BECOME password: ') : undefined;

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { loadProject } from '../../play/run-play.js';
 import type { CliIO } from '../shared.js';
 
 export function registerPluginsCommand(program: Command, io: CliIO): void {
@@ -10,6 +9,7 @@ export function registerPluginsCommand(program: Command, io: CliIO): void {
     .option('-c, --config <file>', 'config file')
     .option('--json', 'print JSON')
     .action(async (flags: { config?: string; json?: boolean }) => {
+      const { loadProject } = await import('../../play/run-play.js');
       const { registry } = await loadProject({ cwd: process.cwd(), configFile: flags.config });
       const rows = registry.plugins.map((p) => ({
         name: p.name,

@@ -1,0 +1,96 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'ssh2';
+import { Semaphore } from '../core/connection/semaphore.js';
+import { requireSshd, type Sshd, startSshd } from '../test/support/sshd.js';
+
+/**
+ * What every benchmark shares: a real sshd in the namespace, a dedicated user
+ * whose login shell is /bin/sh (so a heavy root .bashrc does not dominate every
+ * side), and the floor every runner figure is compared with.
+ */
+export const BENCH_USER = 'runner-bench';
+
+export interface BenchFleet {
+  sshd: Sshd;
+  keyFile: string;
+  key: Buffer;
+  dir: string;
+  cleanup(): Promise<void>;
+}
+
+export async function startBenchFleet(): Promise<BenchFleet | undefined> {
+  if (!requireSshd()) return undefined;
+  execFileSync('sh', ['-c', `id ${BENCH_USER} >/dev/null 2>&1 || useradd -m -s /bin/sh ${BENCH_USER}`]);
+  // sshd (without PAM) refuses even key logins to a locked account: give it a throwaway password.
+  execFileSync('chpasswd', { input: `${BENCH_USER}:${randomBytes(12).toString('hex')}\n` });
+  const sshd = await startSshd();
+  chmodSync(sshd.dir, 0o711);
+  chmodSync(join(sshd.dir, 'authorized_keys'), 0o755);
+  copyFileSync(`${sshd.clientKeyFile}.pub`, join(sshd.dir, 'authorized_keys', BENCH_USER));
+  const dir = mkdtempSync(join(tmpdir(), 'runner-bench-'));
+  return {
+    sshd,
+    keyFile: sshd.clientKeyFile,
+    key: readFileSync(sshd.clientKeyFile),
+    dir,
+    async cleanup() {
+      await sshd.stop();
+      rmSync(dir, { recursive: true, force: true });
+      execFileSync('sh', ['-c', `userdel -r -f ${BENCH_USER} 2>/dev/null || true`]);
+    },
+  };
+}
+
+/**
+ * The floor: one raw ssh2 exec per host carrying every command at once, with
+ * at most `concurrency` hosts in flight and `maxHandshakes` handshakes: the
+ * least work that gets the same commands run.
+ */
+export async function floor(
+  addresses: string[],
+  key: Buffer,
+  commands: string[],
+  options: { concurrency: number; maxHandshakes: number },
+): Promise<{ ms: number; failed: number }> {
+  const handshakes = new Semaphore(options.maxHandshakes);
+  const slots = new Semaphore(options.concurrency);
+  const started = performance.now();
+  let failed = 0;
+  await Promise.all(
+    addresses.map((host) =>
+      slots.use(async () => {
+        const client = new Client();
+        try {
+          await handshakes.use(
+            () =>
+              new Promise<void>((resolve, reject) => {
+                client.once('ready', () => resolve());
+                client.once('error', reject);
+                client.connect({ host, port: 22, username: BENCH_USER, privateKey: key, readyTimeout: 60_000 });
+              }),
+          );
+          await new Promise<void>((resolve, reject) => {
+            client.exec(commands.join('; '), (error, channel) => {
+              if (error) return reject(error);
+              channel.resume();
+              channel.stderr.resume();
+              channel.on('exit', (code: number) => {
+                if (code !== 0) failed++;
+              });
+              channel.on('close', () => resolve());
+            });
+          });
+        } catch {
+          failed++;
+        } finally {
+          client.end();
+        }
+      }),
+    ),
+  );
+  return { ms: performance.now() - started, failed };
+}
