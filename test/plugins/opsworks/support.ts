@@ -1,0 +1,69 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Sandbox, type SandboxOptions, startSandbox } from '../../../sandbox/index.js';
+import { type CliRun, runCli } from '../../support/cli.js';
+
+/** A sandbox with its inventory written, and `runner play register` against it through the real binary. */
+export interface RegisterFixture {
+  sb: Sandbox;
+  inventory: string;
+  work: string;
+  register(extra?: string[], options?: { timeoutMs?: number }): Promise<CliRun>;
+}
+
+export async function registerFixture(options: SandboxOptions): Promise<RegisterFixture> {
+  const sb = await startSandbox(options);
+  const work = mkdtempSync(join(tmpdir(), 'runner-register-'));
+  const inventory = join(work, 'inventory.yml');
+  await sb.writeInventory(inventory);
+  return {
+    sb,
+    inventory,
+    work,
+    register: (extra = [], opts = {}) =>
+      runCli(
+        [
+          'play',
+          'register',
+          '-i',
+          inventory,
+          '--known-hosts',
+          sb.knownHostsFile,
+          '-e',
+          `opsworks_stack_id=${sb.stackId}`,
+          // Counting updates runs apt on this machine once per host: the reminder alone is enough here.
+          '-e',
+          'opsworks_os_updates=remind',
+          '--json',
+          ...extra,
+        ],
+        {
+          env: { ...sb.envVars(), AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1' },
+          timeoutMs: opts.timeoutMs ?? 240_000,
+        },
+      ),
+  };
+}
+
+/** The secret keys the agents were given (read from each host's agent config in the sandbox). */
+export function agentSecrets(sb: Sandbox): string[] {
+  const out: string[] = [];
+  for (const h of sb.hosts) {
+    const file = join(h.root, 'etc/aws/opsworks/instance-agent.yml');
+    if (!existsSync(file)) continue;
+    const m = /^:secret_access_key: (.+)$/m.exec(readFileSync(file, 'utf8'));
+    if (m) out.push(JSON.parse(m[1]!) as string);
+  }
+  return out;
+}
+
+export function resultsOf(run: CliRun) {
+  return run.events.flatMap((e) => (e.type === 'host.task.result' ? [e.result] : []));
+}
+
+export function doneOf(run: CliRun) {
+  return Object.fromEntries(
+    run.events.flatMap((e) => (e.type === 'host.done' ? [[e.host, e] as const] : [])),
+  );
+}
