@@ -1,4 +1,5 @@
 import nunjucks from 'nunjucks';
+import { stringify as stringifyYaml } from 'yaml';
 import { RunnerError } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
 
@@ -46,8 +47,137 @@ env.addFilter('b64encode', (value: unknown) => Buffer.from(String(value)).toStri
 env.addFilter('b64decode', (value: unknown) => Buffer.from(String(value), 'base64').toString('utf8'));
 env.addFilter('basename', (value: unknown) => String(value).split('/').pop() ?? '');
 env.addFilter('string', (value: unknown) => String(value));
+env.addFilter('dirname', (value: unknown) => {
+  const text = String(value);
+  const i = text.lastIndexOf('/');
+  return i < 0 ? '' : i === 0 ? '/' : text.slice(0, i);
+});
+env.addFilter('map', (value: unknown, ...args: unknown[]) => {
+  const list = Array.isArray(value) ? value : [];
+  const [first, ...rest] = args;
+  // map(attribute='x') reaches nunjucks as a trailing kwargs object.
+  if (first && typeof first === 'object' && 'attribute' in first) {
+    const attribute = String((first as { attribute: unknown }).attribute);
+    return list.map((item) => attribute.split('.').reduce<unknown>((v, k) => (v as Vars)?.[k], item));
+  }
+  const filter = env.getFilter(String(first));
+  return list.map((item) => filter(item, ...rest));
+});
+env.addFilter('combine', (...dicts: unknown[]) => {
+  const out: Vars = {};
+  for (const d of dicts)
+    if (d && typeof d === 'object' && !Array.isArray(d) && !('__keywords' in d)) Object.assign(out, d);
+  return out;
+});
+env.addFilter('unique', (value: unknown) => [...new Set(Array.isArray(value) ? value : [])]);
+env.addFilter('min', (value: unknown) =>
+  // biome-ignore lint/complexity/useMathMinMax: lists of strings too, which Math.min would not order
+  Array.isArray(value) && value.length ? value.reduce((a, b) => (b < a ? b : a)) : undefined,
+);
+env.addFilter('max', (value: unknown) =>
+  // biome-ignore lint/complexity/useMathMinMax: lists of strings too, which Math.max would not order
+  Array.isArray(value) && value.length ? value.reduce((a, b) => (b > a ? b : a)) : undefined,
+);
+env.addFilter('flatten', (value: unknown) =>
+  Array.isArray(value) ? value.flat(Number.POSITIVE_INFINITY) : value,
+);
+env.addFilter('difference', (a: unknown, b: unknown) =>
+  Array.isArray(a) ? a.filter((x) => !(b as unknown[]).includes(x)) : [],
+);
+env.addFilter('intersect', (a: unknown, b: unknown) =>
+  Array.isArray(a) ? [...new Set(a.filter((x) => (b as unknown[]).includes(x)))] : [],
+);
+env.addFilter('union', (a: unknown, b: unknown) => [...new Set([...(a as unknown[]), ...(b as unknown[])])]);
+env.addFilter('dict2items', (value: unknown) =>
+  Object.entries((value ?? {}) as Vars).map(([key, v]) => ({ key, value: v })),
+);
+env.addFilter('items2dict', (value: unknown) =>
+  Object.fromEntries(((value ?? []) as { key: string; value: unknown }[]).map((i) => [i.key, i.value])),
+);
+env.addFilter('ternary', (value: unknown, yes: unknown, no: unknown) => (value ? yes : no));
+env.addFilter(
+  'regex_findall',
+  (value: unknown, pattern: string) => String(value).match(new RegExp(pattern, 'g')) ?? [],
+);
+env.addFilter('to_yaml', (value: unknown) => stringifyYaml(value).trimEnd());
+env.addFilter('to_nice_yaml', (value: unknown) => stringifyYaml(value, { indent: 4 }));
+
+// Ansible's tests on registered results (`result is failed`) and strings.
+// nunjucks has addTest; @types/nunjucks omits it.
+const addTest = (name: string, test: (...args: never[]) => boolean) =>
+  (env as unknown as { addTest(n: string, t: unknown): void }).addTest(name, test);
+const resultFlag = (key: string) => (value: unknown) => Boolean((value as Vars | undefined)?.[key]);
+addTest('failed', resultFlag('failed'));
+addTest('failure', resultFlag('failed'));
+addTest('succeeded', (value: unknown) => !(value as Vars | undefined)?.failed);
+addTest('success', (value: unknown) => !(value as Vars | undefined)?.failed);
+addTest('changed', resultFlag('changed'));
+addTest('change', resultFlag('changed'));
+addTest('skipped', resultFlag('skipped'));
+addTest('skip', resultFlag('skipped'));
+// match anchors at the start, search anywhere, as Python's re.match / re.search.
+addTest('match', (value: unknown, pattern: string) => new RegExp(`^(?:${pattern})`).test(String(value)));
+addTest('search', (value: unknown, pattern: string) => new RegExp(pattern).test(String(value)));
+addTest('regex', (value: unknown, pattern: string) => new RegExp(pattern).test(String(value)));
+addTest('in', (value: unknown, container: unknown) =>
+  typeof container === 'string'
+    ? container.includes(String(value))
+    : Array.isArray(container) && container.includes(value),
+);
+addTest(
+  'contains',
+  (container: unknown, value: unknown) => Array.isArray(container) && container.includes(value),
+);
+addTest('boolean', (value: unknown) => typeof value === 'boolean');
+addTest('none', (value: unknown) => value === null);
+
+/**
+ * Python's repr, which is what Jinja prints for a value inside text: True,
+ * False, None, ['a', 1], {'k': 'v'}. nunjucks would print true, false,
+ * "a,1" and [object Object]; a rendered config file must read the same as
+ * under Ansible.
+ */
+export function pythonRepr(value: unknown, nested = false): string {
+  if (value === true) return 'True';
+  if (value === false) return 'False';
+  if (value === null || value === undefined) return 'None';
+  if (typeof value === 'string') {
+    if (!nested) return value;
+    return value.includes("'") && !value.includes('"')
+      ? `"${value}"`
+      : `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  }
+  if (Array.isArray(value)) return `[${value.map((v) => pythonRepr(v, true)).join(', ')}]`;
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const items = Object.entries(value).map(([k, v]) => `${pythonRepr(k, true)}: ${pythonRepr(v, true)}`);
+    return `{${items.join(', ')}}`;
+  }
+  return String(value);
+}
+
+// Text output goes through nunjucks' runtime; print values as Jinja does,
+// and let None print (only undefined is an error, as in Ansible).
+interface NunjucksRuntime {
+  suppressValue(value: unknown, autoescape: boolean): unknown;
+  ensureDefined(value: unknown, line: number, column: number): unknown;
+}
+const runtime = (nunjucks as unknown as { runtime: NunjucksRuntime }).runtime;
+const suppressValue = runtime.suppressValue;
+const ensureDefined = runtime.ensureDefined;
+runtime.suppressValue = (value, autoescape) => {
+  const plain =
+    typeof value === 'boolean' ||
+    value === null ||
+    Array.isArray(value) ||
+    (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype);
+  return suppressValue(plain ? pythonRepr(value) : value, autoescape);
+};
+runtime.ensureDefined = (value, line, column) =>
+  value === null ? value : ensureDefined(value, line, column);
 
 const SINGLE_EXPRESSION = /^\s*\{\{((?:(?!\}\}|\{\{).)*)\}\}\s*$/s;
+/** A value that is exactly one expression, nothing around it: it keeps its native type. */
+const EXACT_EXPRESSION = /^\{\{((?:(?!\}\}|\{\{).)*)\}\}$/s;
 
 export function isTemplated(value: unknown): boolean {
   return typeof value === 'string' && (value.includes('{{') || value.includes('{%'));
@@ -122,7 +252,8 @@ function contextFor(text: string, vars: Vars, resolving: string[]): Vars {
 
 function renderValue(text: string, vars: Vars, resolving: string[]): unknown {
   const context = contextFor(text, vars, resolving);
-  const single = SINGLE_EXPRESSION.exec(text);
+  // "{{ name }}\n" is text: its newline stays, as under Ansible.
+  const single = EXACT_EXPRESSION.exec(text);
   if (single) {
     captured = undefined;
     env.renderString(`{{ (${single[1]}) | __capture }}`, context);

@@ -101,11 +101,13 @@ function snapshot(root: string): Record<string, string> {
       const st = lstatSync(path);
       const rel = relative(root, path);
       const mode = (st.mode & 0o7777).toString(8).padStart(4, '0');
-      if (st.isSymbolicLink()) out[rel] = `link -> ${readlinkSync(path)}`;
+      // Each tool has its own root; a path written into a file names it.
+      const text = (t: string) => t.replaceAll(root, '<out_root>');
+      if (st.isSymbolicLink()) out[rel] = `link -> ${text(readlinkSync(path))}`;
       else if (st.isDirectory()) {
         out[rel] = `dir ${mode}`;
         walk(path);
-      } else out[rel] = `file ${mode} ${JSON.stringify(readFileSync(path, 'utf8'))}`;
+      } else out[rel] = `file ${mode} ${JSON.stringify(text(readFileSync(path, 'utf8')))}`;
     }
   };
   walk(root);

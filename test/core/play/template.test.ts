@@ -30,6 +30,22 @@ describe('templating like Ansible', () => {
     );
   });
 
+  it("has Ansible's result tests and common filters", () => {
+    const v = { r: { failed: true, changed: false }, list: [{ a: 1 }, { a: 2 }], d: { x: 1 }, s: 'abc' };
+    expect(conditionHolds(['r is failed', 'r is not succeeded', 'r is not changed'], v)).toBe(true);
+    expect(conditionHolds(["s is match('ab')", "s is search('bc')", "s is not match('bc')"], v)).toBe(true);
+    expect(render("{{ list | map(attribute='a') | list }}", v)).toEqual([1, 2]);
+    expect(render("{{ d | combine({'y': 2}) }}", v)).toEqual({ x: 1, y: 2 });
+    expect(render("{{ '/a/b/c' | dirname }}", v)).toBe('/a/b');
+    expect(render('{{ d | dict2items }}', v)).toEqual([{ key: 'x', value: 1 }]);
+  });
+
+  it('prints values inside text as Jinja does (Python repr)', () => {
+    const v = { t: true, n: null, l: ['a', 1, false], d: { k: 'v' } };
+    expect(render('{{ t }} {{ n }} {{ l }} {{ d }}', v)).toBe("True None ['a', 1, False] {'k': 'v'}");
+    expect(render('{{ t }}', v)).toBe(true);
+  });
+
   it('resolves vars that are themselves templates, through several levels', () => {
     expect(render('{{ deeper }}', vars)).toBe('web01-x-y');
   });
