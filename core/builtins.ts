@@ -9,11 +9,13 @@ export async function builtinPlugins(): Promise<Plugin[]> {
   const modules = await Promise.all([
     import('../plugins/core-modules/index.js'),
     import('../plugins/connections/index.js'),
+    import('../plugins/inventory-aws-ec2/index.js'),
     import('../plugins/opsworks/index.js'),
     import('../plugins/infra-on-premises/index.js'),
     import('../plugins/infra-ec2/index.js'),
     import('../plugins/credentials/index.js'),
     import('../plugins/checks/index.js'),
+    import('../plugins/sandbox/index.js'),
   ]);
   return modules.map((m) => m.default);
 }
