@@ -1,0 +1,16 @@
+import { definePlugin } from '../../core/plugin/define-plugin.js';
+import { keepSandboxes, releaseSandboxes, sandboxInventorySource } from './source.js';
+
+/**
+ * The sandbox as an inventory source: `runner play register -i
+ * plugins/sandbox/demo.sandbox.yml` starts it in-process, registers its hosts
+ * and stops it at the end, keeping its state in the configured directory.
+ */
+export default definePlugin({
+  name: 'sandbox',
+  inventorySources: [sandboxInventorySource],
+  hooks: {
+    beforePlay: () => keepSandboxes(),
+    afterPlay: () => releaseSandboxes(),
+  },
+});

@@ -1,0 +1,36 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readSandboxConfig, sandboxInventorySource } from '../../../plugins/sandbox/source.js';
+import { recapOf, runCli } from '../../support/cli.js';
+
+describe('runner_sandbox inventory', () => {
+  it('accepts *sandbox.yml files that name the plugin, with defaults', () => {
+    expect(sandboxInventorySource.accepts('/x/demo.sandbox.yml', 'plugin: runner_sandbox\n')).toBe(true);
+    expect(sandboxInventorySource.accepts('/x/sandbox.yaml', 'plugin: runner_sandbox\n')).toBe(true);
+    expect(sandboxInventorySource.accepts('/x/hosts.yml', 'plugin: runner_sandbox\n')).toBe(false);
+    expect(sandboxInventorySource.accepts('/x/sandbox.yml', 'all:\n')).toBe(false);
+    expect(readSandboxConfig('plugin: runner_sandbox\n', 'f')).toMatchObject({
+      dir: '.runner-sandbox',
+      hosts: 4,
+    });
+    expect(() => readSandboxConfig('plugin: runner_sandbox\nhosts: 0\n', 'f')).toThrow(/hosts/);
+    expect(() => readSandboxConfig('plugin: runner_sandbox\nbogus: 1\n', 'f')).toThrow();
+  });
+
+  it('one command, no second terminal: registers the sandbox fleet, keeps state for the next run, then exits', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'runner-sandbox-inv-'));
+    writeFileSync(join(cwd, 'fleet.sandbox.yml'), 'plugin: runner_sandbox\ndir: state\nhosts: 3\n');
+    const args = ['play', 'register', '-i', 'fleet.sandbox.yml', '--json', '--host-key-checking', 'off'];
+    const first = await runCli(args, { cwd, timeoutMs: 180_000 });
+    expect(first.code, first.stderr).toBe(0);
+    expect(recapOf(first).hosts.map((h) => h.status)).toEqual(['ok', 'ok', 'ok']);
+    const second = await runCli(args, { cwd, timeoutMs: 180_000 });
+    expect(second.code, second.stderr).toBe(0);
+    const changed = second.events.filter(
+      (e) => e.type === 'host.task.result' && e.result.status === 'changed',
+    );
+    expect(changed).toEqual([]);
+  });
+});
