@@ -13,16 +13,35 @@ export async function runCommand(
   script: string,
 ): Promise<ModuleResult> {
   const guard = args.creates ?? args.removes;
+  const would = ctx.check ? 'Would' : 'Did';
   if (guard) {
     const test = await ctx.connection.exec(`test -e ${shQuote(guard)}`, { become: ctx.become });
     const exists = test.exitCode === 0;
-    if (args.creates && exists)
-      return { changed: false, rc: 0, stdout: '', stderr: '', msg: `skipped, since ${guard} exists` };
+    // Ansible's wording (modules/command.py); stdout keeps its older message.
+    if (args.creates && exists) {
+      return {
+        changed: false,
+        rc: 0,
+        stdout: `skipped, since ${guard} exists`,
+        stderr: '',
+        msg: `${would} not run command since '${guard}' exists`,
+      };
+    }
     if (args.removes && !exists) {
-      return { changed: false, rc: 0, stdout: '', stderr: '', msg: `skipped, since ${guard} does not exist` };
+      return {
+        changed: false,
+        rc: 0,
+        stdout: `skipped, since ${guard} does not exist`,
+        stderr: '',
+        msg: `${would} not run command since '${guard}' does not exist`,
+      };
     }
   }
-  if (ctx.check) return { changed: true, msg: 'command would run (check mode)' };
+  if (ctx.check) {
+    // Only creates/removes let a command predict its change; otherwise Ansible skips it.
+    const msg = 'Command would have run if not in check mode';
+    return guard ? { changed: true, rc: 0, msg } : { changed: false, skipped: true, msg };
+  }
   const command = args.chdir ? `cd ${shQuote(args.chdir)} && ${script}` : script;
   const result = await ctx.connection.exec(command, {
     become: ctx.become,
@@ -35,6 +54,6 @@ export async function runCommand(
     rc: result.exitCode,
     stdout: result.stdout.replace(/\n$/, ''),
     stderr: result.stderr.replace(/\n$/, ''),
-    msg: result.timedOut ? 'command timed out' : undefined,
+    msg: result.timedOut ? 'command timed out' : result.exitCode !== 0 ? 'non-zero return code' : undefined,
   };
 }

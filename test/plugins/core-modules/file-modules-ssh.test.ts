@@ -157,13 +157,13 @@ describe.runIf(run)('file modules over real sshd', () => {
     expect(statSync(join(base, 'h0', 'conf', 'motd')).mode & 0o7777).toBe(0o640);
   });
 
-  it('under --check on a fresh host writes nothing and fails where Ansible does', async () => {
+  it('under --check on a fresh host predicts the writes, writes nothing, and fails where Ansible does', async () => {
     const base = join(dir, 'checked');
     mkdirSync(base);
     const result = await play(base, '--check');
-    expect(changedTasks(result, 'h0')).toEqual(['directory']);
-    // The directory is only predicted, so copying into it fails, as in Ansible's check mode.
-    expect(recapOf(result).hosts[0]!.msg).toContain(`Destination directory ${base}/h0/conf does not exist`);
+    expect(changedTasks(result, 'h0')).toEqual(['directory', 'copy from files/', 'copy content', 'template']);
+    // The link's target was only predicted, and Ansible's file module refuses a link to nothing too.
+    expect(recapOf(result).hosts[0]!.msg).toContain('src file does not exist');
     expect(result.code).toBe(2);
     expect(() => statSync(join(base, 'h0'))).toThrow();
   });
