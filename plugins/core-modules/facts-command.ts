@@ -8,7 +8,10 @@ export const FACTS_SCRIPT = [
   "echo '@@fqdn'; hostname -f 2>/dev/null || hostname 2>/dev/null",
   "echo '@@uname'; uname -s; uname -r; uname -m",
   "echo '@@os-release'; cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null",
-  "echo '@@ipv4'; ip -4 -o addr show 2>/dev/null || hostname -I 2>/dev/null",
+  // The full RedHat-family version and codename live here (CentOS 7: "release 7.9.2009 (Core)").
+  "echo '@@redhat-release'; cat /etc/redhat-release 2>/dev/null",
+  // busybox ip (Alpine) may lack -o; the parser reads both layouts.
+  "echo '@@ipv4'; ip -4 -o addr show 2>/dev/null || ip -4 addr show 2>/dev/null || hostname -I 2>/dev/null",
   "echo '@@pkg'; for p in apt-get dnf yum zypper apk pacman; do if command -v $p >/dev/null 2>&1; then echo $p; break; fi; done",
   "echo '@@user'; id -un 2>/dev/null",
   "echo '@@end'",
@@ -93,7 +96,19 @@ export function parseFacts(output: string): Facts {
   const os = parseOsRelease(s.get('os-release') ?? []);
   const id = (os.ID ?? '').toLowerCase();
   const known = DISTRIBUTIONS[id];
-  const version = os.VERSION_ID ?? '';
+  const family = known?.[1] ?? familyFromLike((os.ID_LIKE ?? '').toLowerCase());
+  let version = os.VERSION_ID ?? '';
+  let release = os.VERSION_CODENAME ?? '';
+  // Ansible's distribution facts (module_utils/facts/system/distribution.py), for what
+  // os-release alone does not say.
+  const redhat = /release\s+(\d+(?:\.\d+)*)\s*(?:\(([^)]*)\))?/.exec(first('redhat-release'));
+  if (family === 'RedHat' && redhat && id !== 'amzn') {
+    // CentOS 7 says VERSION_ID="7"; Ansible reports 7.9 from "release 7.9.2009 (Core)".
+    if (redhat[1]!.startsWith(version)) version = redhat[1]!.split('.').slice(0, 2).join('.');
+    release ||= redhat[2] ?? '';
+  }
+  // SUSE: the release is the service pack, the part after the dot (15.5 -> 5).
+  if (family === 'Suse') release = version.split('.')[1] ?? '0';
   const addresses: string[] = [];
   for (const line of s.get('ipv4') ?? []) {
     const inet = /\binet\s+(\d+\.\d+\.\d+\.\d+)/.exec(line);
@@ -112,12 +127,11 @@ export function parseFacts(output: string): Facts {
     ansible_system: system,
     ansible_kernel: uname[1]?.trim() ?? '',
     ansible_architecture: uname[2]?.trim() ?? '',
-    ansible_os_family:
-      known?.[1] ?? familyFromLike((os.ID_LIKE ?? '').toLowerCase()) ?? (system || 'unknown'),
+    ansible_os_family: family ?? (system || 'unknown'),
     ansible_distribution: known?.[0] ?? (os.NAME || system || 'unknown'),
     ansible_distribution_version: version,
     ansible_distribution_major_version: version.split('.')[0] ?? '',
-    ansible_distribution_release: os.VERSION_CODENAME ?? '',
+    ansible_distribution_release: release,
     ansible_all_ipv4_addresses: addresses,
     ansible_default_ipv4: addresses[0] ? { address: addresses[0] } : {},
     ansible_pkg_mgr: (first('pkg') || 'unknown').replace(/-get$/, ''),

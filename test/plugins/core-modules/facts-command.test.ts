@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseFacts } from '../../../plugins/core-modules/facts-command.js';
 
@@ -99,5 +101,34 @@ describe('facts parser', () => {
       ansible_architecture: 'aarch64',
       ansible_fqdn: 'box',
     });
+  });
+});
+
+// One recorded FACTS_SCRIPT output per distribution (facts/<name>.txt) and the
+// facts Ansible reports for that host (facts/<name>.json, the keys we set).
+const RECORDED = fileURLToPath(new URL('./facts/', import.meta.url));
+const recorded = readdirSync(RECORDED)
+  .filter((f) => f.endsWith('.txt'))
+  .map((f) => f.slice(0, -4))
+  .sort();
+
+describe('facts parser on recorded distributions', () => {
+  it('has the distributions we promise', () => {
+    expect(recorded).toEqual([
+      'alpine-3.19',
+      'amazon-2023',
+      'centos-7',
+      'opensuse-leap-15',
+      'rhel-8',
+      'rhel-9',
+      'sles-15',
+      'ubuntu-22.04',
+    ]);
+  });
+
+  it.each(recorded)('reads %s as Ansible names it', (name) => {
+    const output = readFileSync(`${RECORDED}${name}.txt`, 'utf8');
+    const expected = JSON.parse(readFileSync(`${RECORDED}${name}.json`, 'utf8')) as Record<string, unknown>;
+    expect(parseFacts(output)).toMatchObject(expected);
   });
 });
