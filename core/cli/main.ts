@@ -11,17 +11,13 @@ const { version } = JSON.parse(readFileSync(new URL('../../package.json', import
   version: string;
 };
 
-const CORE_COMMANDS = new Set(['play', 'inventory', 'plugins']);
-
 /**
- * Plugins' subcommands (`runner sandbox`) load only when the command line may
- * name one or asks for help: loading every plugin costs a second on a busy
- * machine, and `runner play` or `runner --version` should not pay it.
+ * Plugins add subcommands (`runner sandbox`) and options (`runner play
+ * --stack-id`), so they load before argv is parsed, except for `--version`,
+ * which must stay instant. Commands that run anything load them anyway.
  */
 function wantsPluginCommands(argv: string[]): boolean {
-  const first = argv.find((a) => !a.startsWith('-'));
-  if (first === undefined) return argv.includes('-h') || argv.includes('--help') || argv.length === 0;
-  return !CORE_COMMANDS.has(first);
+  return !(argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V'));
 }
 
 /**

@@ -28,7 +28,7 @@ export function recapLines(recap: Recap, options: { compactAbove?: number } = {}
   }
   if (recap.notices.length > 0) {
     lines.push('', 'NOTICES');
-    for (const n of recap.notices) lines.push(`${n.host}: [${n.check}] ${n.message}`);
+    lines.push(...grouped(recap.notices.map((n) => ({ host: n.host, reason: `[${n.check}] ${n.message}` }))));
   }
   lines.push('', summaryLine(recap));
   return lines;
@@ -41,12 +41,19 @@ const HOSTS_NAMED = 5;
  * for the same reason, the operator needs the reason once, not a thousand times.
  */
 function groupedProblems(rows: RecapRow[]): string[] {
+  return grouped(rows.map((row) => ({ host: row.host, reason: `${row.status}: ${row.msg}` })));
+}
+
+/** `N hosts (a, b, c and N more): reason`, one line per distinct reason, in first-seen order. */
+function grouped(items: { host: string; reason: string }[]): string[] {
   const groups = new Map<string, string[]>();
-  for (const row of rows) {
-    const key = `${row.status}: ${row.msg}`;
-    groups.set(key, [...(groups.get(key) ?? []), row.host]);
+  for (const { host, reason } of items) {
+    const hosts = groups.get(reason) ?? [];
+    if (!hosts.includes(host)) hosts.push(host);
+    groups.set(reason, hosts);
   }
-  return [...groups.entries()].map(([reason, hosts]) => {
+  return [...groups.entries()].map(([reason, unsorted]) => {
+    const hosts = unsorted.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
     if (hosts.length === 1) return `${hosts[0]}: ${reason}`;
     const named = hosts.slice(0, HOSTS_NAMED).join(', ');
     const more = hosts.length > HOSTS_NAMED ? ` and ${hosts.length - HOSTS_NAMED} more` : '';

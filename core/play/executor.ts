@@ -111,7 +111,10 @@ export async function runPlaybook(options: RunPlaybookOptions): Promise<RunOutco
     }
   }
   const recap: Recap = {
-    hosts: [...states.values()].map(recapRow),
+    // Sorted by name, as ansible-playbook's recap is.
+    hosts: [...states.values()]
+      .map(recapRow)
+      .sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0)),
     durationMs: Date.now() - started,
     notices: run.notices,
   };

@@ -1,4 +1,5 @@
 import { definePlugin } from '../../core/plugin/define-plugin.js';
+import { registerSandboxCommands } from '../../sandbox/cli.js';
 import { keepSandboxes, releaseSandboxes, sandboxInventorySource } from './source.js';
 
 /**
@@ -12,5 +13,9 @@ export default definePlugin({
   hooks: {
     beforePlay: () => keepSandboxes(),
     afterPlay: () => releaseSandboxes(),
+  },
+  // `runner sandbox start|status|reset`
+  cli: (program) => {
+    registerSandboxCommands(program);
   },
 });

@@ -189,14 +189,17 @@ describe('executor', () => {
   });
 
   it('skips modules that cannot predict their changes under --check, and says so', async () => {
-    const yaml = '- hosts: all\n  gather_facts: false\n  tasks:\n    - raw: reboot\n    - shell: echo hi\n';
+    const yaml =
+      '- hosts: all\n  gather_facts: false\n  tasks:\n    - raw: reboot\n    - shell: echo hi\n    - debug: { msg: planned }\n';
     const { events, fleet } = await play(yaml, ['a'], { check: true });
-    const [raw, shell] = results(events, 'a');
+    const [raw, shell, debug] = results(events, 'a');
     expect(raw).toMatchObject({
       status: 'skipped',
       msg: 'skipped in check mode: this module cannot predict its changes',
     });
-    expect(shell).toMatchObject({ status: 'changed' });
+    // As in Ansible: shell and command cannot know what a command would do, unless creates/removes say so.
+    expect(shell).toMatchObject({ status: 'skipped' });
+    expect(debug).toMatchObject({ status: 'ok' });
     expect(fleet.commands.get('a') ?? []).toEqual([]);
   });
 
