@@ -4,7 +4,7 @@ import { keepSandboxes, releaseSandboxes, sandboxInventorySource } from './sourc
 
 /**
  * The sandbox as an inventory source: `runner play register -i
- * plugins/sandbox/demo.sandbox.yml` starts it in-process, registers its hosts
+ * inventories/sandbox.yml` starts it in-process, registers its hosts
  * and stops it at the end, keeping its state in the configured directory.
  */
 export default definePlugin({
