@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { EC2Client, type Filter, type Instance, paginateDescribeInstances } from '@aws-sdk/client-ec2';
+// Types only at the top: the SDK loads when an aws_ec2 source is read, not with every run.
+import type { EC2Client, Filter, Instance } from '@aws-sdk/client-ec2';
 import { isRunnerError, RunnerError } from '../../core/errors.js';
 import {
   addChild,
@@ -26,13 +27,13 @@ import { instanceVars } from './instance-vars.js';
  * plugin does. Credentials and the endpoint (AWS_ENDPOINT_URL) come from the
  * SDK's default chain.
  */
-export type Ec2ClientFactory = (region: string) => EC2Client;
+export type Ec2ClientFactory = (region: string) => EC2Client | Promise<EC2Client>;
 
 const FILE_NAME = /aws_ec2\.ya?ml$/;
 const PLUGIN_LINE = /^plugin:\s*['"]?(?:amazon\.aws\.)?aws_ec2['"]?\s*(?:#.*)?$/m;
 
 export function createAwsEc2InventorySource(
-  clientFactory: Ec2ClientFactory = (region) => new EC2Client({ region }),
+  clientFactory: Ec2ClientFactory = async (region) => new (await import('@aws-sdk/client-ec2')).EC2Client({ region }),
 ) {
   const source: InventorySourcePlugin = {
     name: 'aws_ec2',
@@ -44,7 +45,7 @@ export function createAwsEc2InventorySource(
       const config = readAwsEc2Config(toPlain(loadYamlOrJson(text, path).value), path);
       addGroup(into, 'aws_ec2');
       for (const region of config.regions) {
-        const client = clientFactory(region);
+        const client = await clientFactory(region);
         for (const instance of await describe(client, region, config.filters, path)) {
           addInstance(instance, region, into, config, ctx, path);
         }
@@ -61,6 +62,7 @@ async function describe(
   file: string,
 ): Promise<Instance[]> {
   const out: Instance[] = [];
+  const { paginateDescribeInstances } = await import('@aws-sdk/client-ec2');
   try {
     for await (const page of paginateDescribeInstances({ client }, { Filters: filters })) {
       for (const reservation of page.Reservations ?? []) out.push(...(reservation.Instances ?? []));
