@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { fromEnv, fromIni, fromInstanceMetadata, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { credentialProvidersSdk } from '../opsworks/aws-sdk.js';
 import type { ControllerCredentials } from '../opsworks/options.js';
 
 /**
@@ -20,13 +20,13 @@ export function credentialProvider(
 ): AwsCredentialIdentityProvider {
   switch (mode) {
     case 'profile':
-      return fromIni({ profile });
+      return credentialProvidersSdk().fromIni({ profile });
     case 'env':
-      return fromEnv();
+      return credentialProvidersSdk().fromEnv();
     case 'instance-role':
-      return fromInstanceMetadata({ maxRetries: 2, timeout: 2000 });
+      return credentialProvidersSdk().fromInstanceMetadata({ maxRetries: 2, timeout: 2000 });
     default:
-      return fromNodeProviderChain(profile ? { profile } : {});
+      return credentialProvidersSdk().fromNodeProviderChain(profile ? { profile } : {});
   }
 }
 

@@ -1,18 +1,6 @@
-import {
-  AddUserToGroupCommand,
-  AttachUserPolicyCommand,
-  CreateAccessKeyCommand,
-  CreateGroupCommand,
-  CreateUserCommand,
-  DeleteAccessKeyCommand,
-  DeleteUserCommand,
-  DeleteUserPolicyCommand,
-  DetachUserPolicyCommand,
-  type IAMClient,
-  PutUserPolicyCommand,
-  RemoveUserFromGroupCommand,
-} from '@aws-sdk/client-iam';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import { Secret } from '../../core/secret.js';
+import { iamSdk } from '../opsworks/aws-sdk.js';
 import {
   baseUserName,
   groupName,
@@ -72,7 +60,7 @@ export async function createAgentUser(
   const call = <T>(fn: () => Promise<T>) => limited(deps.limiter, fn, deps.retry);
   const group = groupName(input.stackId);
   try {
-    await call(() => deps.iam.send(new CreateGroupCommand({ GroupName: group, Path: IAM_PATH })));
+    await call(() => deps.iam.send(new (iamSdk().CreateGroupCommand)({ GroupName: group, Path: IAM_PATH })));
   } catch (error) {
     if (!isAlreadyExists(error)) throw error;
   }
@@ -82,7 +70,9 @@ export async function createAgentUser(
   for (let attempt = 0; attempt < USER_NAME_ATTEMPTS && !userName; attempt++) {
     const candidate = userNameAttempt(base, attempt);
     try {
-      await call(() => deps.iam.send(new CreateUserCommand({ UserName: candidate, Path: IAM_PATH })));
+      await call(() =>
+        deps.iam.send(new (iamSdk().CreateUserCommand)({ UserName: candidate, Path: IAM_PATH })),
+      );
       userName = candidate;
     } catch (error) {
       if (!isAlreadyExists(error)) throw error;
@@ -91,12 +81,14 @@ export async function createAgentUser(
   if (!userName) throw new Error("Couldn't find an unused IAM user name.");
   ledger.user = userName;
   const user = userName;
-  await call(() => deps.iam.send(new AddUserToGroupCommand({ GroupName: group, UserName: user })));
+  await call(() => deps.iam.send(new (iamSdk().AddUserToGroupCommand)({ GroupName: group, UserName: user })));
   ledger.inGroup = true;
   let inline = false;
   try {
     await call(() =>
-      deps.iam.send(new AttachUserPolicyCommand({ UserName: user, PolicyArn: REGISTRATION_POLICY_ARN })),
+      deps.iam.send(
+        new (iamSdk().AttachUserPolicyCommand)({ UserName: user, PolicyArn: REGISTRATION_POLICY_ARN }),
+      ),
     );
     ledger.managedPolicy = true;
   } catch (error) {
@@ -104,7 +96,7 @@ export async function createAgentUser(
     const document = inlinePolicyDocument(input.stackArn, (deps.now ?? (() => new Date()))());
     await call(() =>
       deps.iam.send(
-        new PutUserPolicyCommand({
+        new (iamSdk().PutUserPolicyCommand)({
           UserName: user,
           PolicyName: INLINE_POLICY_NAME,
           PolicyDocument: document,
@@ -114,7 +106,7 @@ export async function createAgentUser(
     ledger.inlinePolicy = true;
     inline = true;
   }
-  const key = await call(() => deps.iam.send(new CreateAccessKeyCommand({ UserName: user })));
+  const key = await call(() => deps.iam.send(new (iamSdk().CreateAccessKeyCommand)({ UserName: user })));
   const accessKeyId = key.AccessKey?.AccessKeyId;
   const secretValue = key.AccessKey?.SecretAccessKey;
   if (!accessKeyId || !secretValue) throw new Error(`CreateAccessKey for ${user} returned no key`);
@@ -149,26 +141,30 @@ export async function rollbackAgentUser(
   if (ledger.accessKeyId) {
     const id = ledger.accessKeyId;
     await step(`access key ${id}`, () =>
-      deps.iam.send(new DeleteAccessKeyCommand({ UserName: user, AccessKeyId: id })),
+      deps.iam.send(new (iamSdk().DeleteAccessKeyCommand)({ UserName: user, AccessKeyId: id })),
     );
   }
   if (ledger.inlinePolicy) {
     await step(`inline policy ${INLINE_POLICY_NAME}`, () =>
-      deps.iam.send(new DeleteUserPolicyCommand({ UserName: user, PolicyName: INLINE_POLICY_NAME })),
+      deps.iam.send(
+        new (iamSdk().DeleteUserPolicyCommand)({ UserName: user, PolicyName: INLINE_POLICY_NAME }),
+      ),
     );
   }
   if (ledger.managedPolicy) {
     await step('managed policy AWSOpsWorksInstanceRegistration', () =>
-      deps.iam.send(new DetachUserPolicyCommand({ UserName: user, PolicyArn: REGISTRATION_POLICY_ARN })),
+      deps.iam.send(
+        new (iamSdk().DetachUserPolicyCommand)({ UserName: user, PolicyArn: REGISTRATION_POLICY_ARN }),
+      ),
     );
   }
   if (ledger.inGroup && ledger.group) {
     const group = ledger.group;
     await step(`membership of ${group}`, () =>
-      deps.iam.send(new RemoveUserFromGroupCommand({ UserName: user, GroupName: group })),
+      deps.iam.send(new (iamSdk().RemoveUserFromGroupCommand)({ UserName: user, GroupName: group })),
     );
   }
-  await step(`user ${user}`, () => deps.iam.send(new DeleteUserCommand({ UserName: user })));
+  await step(`user ${user}`, () => deps.iam.send(new (iamSdk().DeleteUserCommand)({ UserName: user })));
   if (failed.length === 0) {
     for (const key of Object.keys(ledger) as (keyof IamLedger)[]) if (key !== 'group') delete ledger[key];
   }

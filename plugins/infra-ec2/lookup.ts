@@ -1,4 +1,5 @@
-import { DescribeInstancesCommand, type EC2Client, type Filter, type Instance } from '@aws-sdk/client-ec2';
+import type { EC2Client, Filter, Instance } from '@aws-sdk/client-ec2';
+import { ec2Sdk } from '../opsworks/aws-sdk.js';
 
 /**
  * How `aws opsworks register --infrastructure-class ec2 <target>` finds the
@@ -81,7 +82,7 @@ export async function findInstance(
       let token: string | undefined;
       for (let page = 0; page < 100; page++) {
         const out = await client.send(
-          new DescribeInstancesCommand({
+          new (ec2Sdk().DescribeInstancesCommand)({
             ...request,
             ...(request.InstanceIds ? {} : { MaxResults: 1000 }),
             ...(token ? { NextToken: token } : {}),

@@ -1,18 +1,13 @@
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { IAMClient } from '@aws-sdk/client-iam';
-import {
-  DescribeInstancesCommand,
-  DescribeStackProvisioningParametersCommand,
-  DescribeStacksCommand,
-  type Instance,
-  OpsWorksClient,
-} from '@aws-sdk/client-opsworks';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { Instance, OpsWorksClient } from '@aws-sdk/client-opsworks';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Vars } from '../../core/inventory/types.js';
 import type { Secret } from '../../core/secret.js';
 import { credentialProvider } from '../credentials/controller.js';
 import type { IamLedger } from '../credentials/iam-user.js';
 import { RateLimiter } from '../credentials/limiter.js';
+import { ec2Sdk, iamSdk, opsworksSdk, s3Sdk } from './aws-sdk.js';
 import type { RegisterOptions } from './options.js';
 import { RegistrationWaiter } from './waiter.js';
 
@@ -111,7 +106,7 @@ export class RegisterPlay {
     const s3 = new Map<string, S3Client>();
     clients = {
       key,
-      opsworks: new OpsWorksClient({
+      opsworks: new (opsworksSdk().OpsWorksClient)({
         region,
         credentials,
         ...profile,
@@ -119,11 +114,11 @@ export class RegisterPlay {
         ...(o.endpointUrl ? { endpoint: o.endpointUrl } : {}),
       }),
       // IAM retries are ours (shared limiter, backoff): one SDK attempt each.
-      iam: new IAMClient({ region: 'us-east-1', credentials, ...profile, maxAttempts: 1 }),
+      iam: new (iamSdk().IAMClient)({ region: 'us-east-1', credentials, ...profile, maxAttempts: 1 }),
       ec2(r) {
         let c = ec2.get(r);
         if (!c) {
-          c = new EC2Client({ region: r, credentials, ...profile, maxAttempts: 8 });
+          c = new (ec2Sdk().EC2Client)({ region: r, credentials, ...profile, maxAttempts: 8 });
           ec2.set(r, c);
         }
         return c;
@@ -132,7 +127,13 @@ export class RegisterPlay {
         let c = s3.get(r);
         if (!c) {
           const custom = Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL);
-          c = new S3Client({ region: r, credentials, ...profile, maxAttempts: 8, forcePathStyle: custom });
+          c = new (s3Sdk().S3Client)({
+            region: r,
+            credentials,
+            ...profile,
+            maxAttempts: 8,
+            forcePathStyle: custom,
+          });
           s3.set(r, c);
         }
         return c;
@@ -150,12 +151,14 @@ export class RegisterPlay {
     if (!pending) {
       pending = (async () => {
         this.count('DescribeStacks');
-        const stacks = await c.opsworks.send(new DescribeStacksCommand({ StackIds: [o.stackId] }));
+        const stacks = await c.opsworks.send(
+          new (opsworksSdk().DescribeStacksCommand)({ StackIds: [o.stackId] }),
+        );
         const stack = stacks.Stacks?.[0];
         if (!stack?.StackId) throw new Error(`stack ${o.stackId} not found`);
         this.count('DescribeStackProvisioningParameters');
         const prov = await c.opsworks.send(
-          new DescribeStackProvisioningParametersCommand({ StackId: o.stackId }),
+          new (opsworksSdk().DescribeStackProvisioningParametersCommand)({ StackId: o.stackId }),
         );
         if (!prov.AgentInstallerUrl) throw new Error(`stack ${o.stackId} has no AgentInstallerUrl`);
         return {
@@ -182,7 +185,9 @@ export class RegisterPlay {
     if (!pending) {
       pending = (async () => {
         this.count('DescribeInstances');
-        const out = await c.opsworks.send(new DescribeInstancesCommand({ StackId: o.stackId }));
+        const out = await c.opsworks.send(
+          new (opsworksSdk().DescribeInstancesCommand)({ StackId: o.stackId }),
+        );
         return out.Instances ?? [];
       })();
       pending.catch(() => this.#instances.delete(key));
@@ -200,7 +205,9 @@ export class RegisterPlay {
       pending = (async () => {
         this.count('GetObject');
         const client = this.clients(o).s3(location.region ?? stack.region);
-        const out = await client.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
+        const out = await client.send(
+          new (s3Sdk().GetObjectCommand)({ Bucket: location.bucket, Key: location.key }),
+        );
         if (!out.Body) throw new Error(`GetObject s3://${location.bucket}/${location.key} returned no body`);
         return Buffer.from(await out.Body.transformToByteArray());
       })();
@@ -217,7 +224,9 @@ export class RegisterPlay {
       waiter = new RegistrationWaiter({
         describe: async (ids) => {
           this.count('DescribeInstances');
-          const out = await c.opsworks.send(new DescribeInstancesCommand({ InstanceIds: ids }));
+          const out = await c.opsworks.send(
+            new (opsworksSdk().DescribeInstancesCommand)({ InstanceIds: ids }),
+          );
           return out.Instances ?? [];
         },
       });

@@ -1,6 +1,6 @@
-import { DeregisterInstanceCommand } from '@aws-sdk/client-opsworks';
 import type { ModuleContext, ModuleResult } from '../../core/plugin/types.js';
 import { rollbackAgentUser } from '../credentials/iam-user.js';
+import { opsworksSdk } from './aws-sdk.js';
 import { type RegisterOptions, readRegisterOptions } from './options.js';
 import { type HostRecord, playOf, type RegisterPlay } from './play-context.js';
 
@@ -58,7 +58,9 @@ export async function rollbackHost(
   if (opts.deregister && record.instanceId) {
     try {
       play.count('DeregisterInstance');
-      await clients.opsworks.send(new DeregisterInstanceCommand({ InstanceId: record.instanceId }));
+      await clients.opsworks.send(
+        new (opsworksSdk().DeregisterInstanceCommand)({ InstanceId: record.instanceId }),
+      );
       done.push(`deregistered instance ${record.instanceId}`);
       record.instanceId = undefined;
     } catch (error) {

@@ -1,5 +1,5 @@
-import { AssignInstanceCommand, DescribeInstancesCommand } from '@aws-sdk/client-opsworks';
 import { defineModule } from '../../../core/plugin/define-plugin.js';
+import { opsworksSdk } from '../aws-sdk.js';
 import { awsMessage, ready, registrationOf } from '../support.js';
 
 /**
@@ -21,13 +21,17 @@ export const opsworksAssignLayers = defineModule<unknown>({
     const client = r.play.clients(o).opsworks;
     try {
       r.play.count('DescribeInstances');
-      const out = await client.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+      const out = await client.send(
+        new (opsworksSdk().DescribeInstancesCommand)({ InstanceIds: [instanceId] }),
+      );
       const has = new Set(out.Instances?.[0]?.LayerIds ?? []);
       const missing = o.layerIds.filter((id) => !has.has(id));
       if (missing.length === 0) return { changed: false, msg: `already in ${o.layerIds.join(', ')}` };
       if (ctx.check) return { changed: true, msg: `would assign ${missing.join(', ')}` };
       r.play.count('AssignInstance');
-      await client.send(new AssignInstanceCommand({ InstanceId: instanceId, LayerIds: missing }));
+      await client.send(
+        new (opsworksSdk().AssignInstanceCommand)({ InstanceId: instanceId, LayerIds: missing }),
+      );
       return { changed: true, msg: `assigned to ${missing.join(', ')}` };
     } catch (error) {
       return { changed: false, failed: true, msg: `AssignInstance ${instanceId}: ${awsMessage(error)}` };

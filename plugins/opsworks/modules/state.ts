@@ -1,8 +1,8 @@
 import { hostname as localHostname } from 'node:os';
-import { DeregisterInstanceCommand } from '@aws-sdk/client-opsworks';
 import { defineModule } from '../../../core/plugin/define-plugin.js';
 import type { ModuleContext } from '../../../core/plugin/types.js';
 import { AGENT_STATE_COMMAND, type AgentState, matchExisting, parseAgentState } from '../agent-state.js';
+import { opsworksSdk } from '../aws-sdk.js';
 import type { RegisterOptions } from '../options.js';
 import type { RegisterPlay } from '../play-context.js';
 import { awsMessage, ready } from '../support.js';
@@ -106,7 +106,9 @@ export const opsworksState = defineModule<unknown>({
           return { changed: true, msg: `would deregister ${i.InstanceId} (${i.Status}) and register again` };
         try {
           r.play.count('DeregisterInstance');
-          await r.play.clients(o).opsworks.send(new DeregisterInstanceCommand({ InstanceId: i.InstanceId }));
+          await r.play
+            .clients(o)
+            .opsworks.send(new (opsworksSdk().DeregisterInstanceCommand)({ InstanceId: i.InstanceId }));
         } catch (error) {
           return {
             changed: false,
