@@ -1,3 +1,4 @@
+import { isRunnerError } from '../../core/errors.js';
 import type { ModuleContext, ModuleResult } from '../../core/plugin/types.js';
 import { rollbackAgentUser } from '../credentials/iam-user.js';
 import { opsworksSdk } from './aws-sdk.js';
@@ -17,6 +18,8 @@ export function ready(ctx: Pick<ModuleContext, 'vars' | 'host'>): Ready {
 
 /** `Name: message`, one line; never the request (which could carry a secret). */
 export function awsMessage(error: unknown): string {
+  // Our own errors already read as one line; an AWS error's name is its code.
+  if (isRunnerError(error)) return error.oneLine();
   const e = error as { name?: string; message?: string };
   const text = `${e?.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e?.message ?? String(error)}`;
   return text.replace(/\s*\n\s*/g, ' ');
