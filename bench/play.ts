@@ -19,11 +19,24 @@ const MAX_HANDSHAKES = 32;
 const COMMANDS = ['uname -s', 'id -u', 'test -d /tmp && echo yes'];
 const BIN = new URL('../core/cli/bin.mjs', import.meta.url).pathname;
 
-function timed(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): { ms: number; code: number | null } {
+function timed(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): { ms: number; code: number | null } {
   const started = performance.now();
-  const result = spawnSync(command, args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 });
+  const result = spawnSync(command, args, {
+    cwd,
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    timeout: 600_000,
+  });
   const ms = performance.now() - started;
-  if (result.status !== 0) console.log(`  ${command} exited ${result.status}: ${String(result.stderr).trim().split('\n').slice(-3).join(' | ')}`);
+  if (result.status !== 0)
+    console.log(
+      `  ${command} exited ${result.status}: ${String(result.stderr).trim().split('\n').slice(-3).join(' | ')}`,
+    );
   return { ms, code: result.status };
 }
 
@@ -46,10 +59,22 @@ async function main(): Promise<void> {
     );
     writeFileSync(
       join(fleet.dir, 'ansible.cfg'),
-      ['[defaults]', 'host_key_checking = False', 'retry_files_enabled = False', 'interpreter_python = /usr/bin/python3', `forks = ${FORKS}`, '', '[ssh_connection]', 'pipelining = True', ''].join('\n'),
+      [
+        '[defaults]',
+        'host_key_checking = False',
+        'retry_files_enabled = False',
+        'interpreter_python = /usr/bin/python3',
+        `forks = ${FORKS}`,
+        '',
+        '[ssh_connection]',
+        'pipelining = True',
+        '',
+      ].join('\n'),
     );
     const hasAnsible = existsSync('/usr/bin/ansible-playbook');
-    console.log(`3 shell tasks per host as ${BENCH_USER}; ${FORKS} hosts at once; ${MAX_HANDSHAKES} handshakes at once`);
+    console.log(
+      `3 shell tasks per host as ${BENCH_USER}; ${FORKS} hosts at once; ${MAX_HANDSHAKES} handshakes at once`,
+    );
     for (const size of SIZES) {
       const addresses = loopbackAddresses(size, 80);
       const inventory = join(fleet.dir, `inv-${size}.yml`);
@@ -65,8 +90,16 @@ async function main(): Promise<void> {
           '',
         ].join('\n'),
       );
-      const env = { ...process.env, HOME: fleet.dir, CI: '1', ANSIBLE_CONFIG: join(fleet.dir, 'ansible.cfg') };
-      const base = floor(addresses, fleet.key, COMMANDS, { concurrency: FORKS, maxHandshakes: MAX_HANDSHAKES });
+      const env = {
+        ...process.env,
+        HOME: fleet.dir,
+        CI: '1',
+        ANSIBLE_CONFIG: join(fleet.dir, 'ansible.cfg'),
+      };
+      const base = floor(addresses, fleet.key, COMMANDS, {
+        concurrency: FORKS,
+        maxHandshakes: MAX_HANDSHAKES,
+      });
       const floorResult = await base;
       const runner = timed(
         process.execPath,

@@ -70,7 +70,13 @@ export async function floor(
               new Promise<void>((resolve, reject) => {
                 client.once('ready', () => resolve());
                 client.once('error', reject);
-                client.connect({ host, port: 22, username: BENCH_USER, privateKey: key, readyTimeout: 60_000 });
+                client.connect({
+                  host,
+                  port: 22,
+                  username: BENCH_USER,
+                  privateKey: key,
+                  readyTimeout: 60_000,
+                });
               }),
           );
           await new Promise<void>((resolve, reject) => {

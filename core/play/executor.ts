@@ -5,6 +5,7 @@ import { isRunnerError, RunnerError } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
 import type { Recap, RecapRow, RunEvent, TaskResult } from '../output/events.js';
 import type { PluginRegistry } from '../plugin/registry.js';
+import type { PlayHookContext } from '../plugin/types.js';
 import type { Secret } from '../secret.js';
 import { becomeRequested, connectionKind, connectionSpecFromVars } from './connection-spec.js';
 import { exitCodeFor } from './exit-code.js';
@@ -169,14 +170,15 @@ class PlayRun {
       taskCount: tasks.length,
     });
     const playVars = { ...(play.vars ?? {}) };
-    await this.options.registry.runHook('beforePlay', {
+    const hookContext: PlayHookContext = {
       playbook: this.options.playbook.name,
       play: play.name,
       hosts: playHosts.map((s) => s.name),
       vars: playVars,
       emit,
       signal: this.signal,
-    });
+    };
+    await this.options.registry.runHook('beforePlay', hookContext);
     emit({ type: 'phase', phase: 'execute' });
     for (const batch of batches(playHosts, play.serial)) {
       if (this.signal.aborted) break;
@@ -224,26 +226,14 @@ class PlayRun {
     for (const host of playHosts) {
       if (host.final || lastPlayOf.get(host.name) === index) {
         await this.options.registry.runHook('afterHost', {
-          playbook: this.options.playbook.name,
-          play: play.name,
-          hosts: playHosts.map((s) => s.name),
-          vars: playVars,
-          emit,
-          signal: this.signal,
+          ...hookContext,
           host: host.name,
           results: this.resultsByHost.get(host.name) ?? [],
         });
         this.finishHost(host);
       }
     }
-    await this.options.registry.runHook('afterPlay', {
-      playbook: this.options.playbook.name,
-      play: play.name,
-      hosts: playHosts.map((s) => s.name),
-      vars: playVars,
-      emit,
-      signal: this.signal,
-    });
+    await this.options.registry.runHook('afterPlay', hookContext);
     emit({ type: 'play.end', play: play.name });
   }
 

@@ -84,3 +84,19 @@ export function splitShellWords(text: string, options: { jinja?: boolean } = {})
   if (inWord) words.push(current);
   return words;
 }
+
+/** Validates args against the module's schema; the parsed value, or MODULE_ARGS_INVALID naming the arg. */
+export function validateModuleArgs(
+  task: TaskDefinition,
+  module: ModuleDefinition<unknown>,
+  args: unknown,
+): unknown {
+  if (!module.args) return args;
+  const parsed = module.args.safeParse(args);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
+  throw new RunnerError('MODULE_ARGS_INVALID', `module "${task.module}": ${where}${issue.message}`, {
+    ...task.where,
+  });
+}

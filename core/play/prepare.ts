@@ -1,7 +1,7 @@
 import { RunnerError } from '../errors.js';
 import { checkModuleName, type PluginRegistry } from '../plugin/registry.js';
 import type { PlaybookDefinition, PlayDefinition, TaskDefinition } from './model.js';
-import { resolveTaskArgs } from './module-args.js';
+import { resolveTaskArgs, validateModuleArgs } from './module-args.js';
 import { isTemplated } from './template.js';
 
 export interface PlannedPlay {
@@ -95,16 +95,8 @@ function validateTask(task: TaskDefinition, registry: PluginRegistry): void {
     );
   }
   const args = resolveTaskArgs(task, module.value);
-  if (module.value.args && !containsTemplate(args)) {
-    const parsed = module.value.args.safeParse(args);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
-      throw new RunnerError('MODULE_ARGS_INVALID', `module "${task.module}": ${where}${issue.message}`, {
-        ...task.where,
-      });
-    }
-  }
+  // Templated args can only be checked once rendered, per host.
+  if (!containsTemplate(args)) validateModuleArgs(task, module.value, args);
 }
 
 function containsTemplate(value: unknown): boolean {

@@ -5,7 +5,7 @@ import type { TaskResult, TaskStatus } from '../output/events.js';
 import type { Contribution } from '../plugin/registry.js';
 import type { ModuleDefinition, ModuleResult } from '../plugin/types.js';
 import type { PlayDefinition, TaskDefinition } from './model.js';
-import { resolveTaskArgs } from './module-args.js';
+import { resolveTaskArgs, validateModuleArgs } from './module-args.js';
 import { conditionHolds, evaluate, renderDeep } from './template.js';
 
 /** Codes that mean the host could not be reached, as opposed to a task failing on it. */
@@ -150,18 +150,7 @@ async function runOnce(ctx: TaskRunContext, vars: Vars, started: number): Promis
   const { task, module } = ctx;
   const base = { host: ctx.host, task: task.name, module: task.module };
   const args = renderDeep(resolveTaskArgs(task, module.value), vars);
-  let parsedArgs: unknown = args;
-  if (module.value.args) {
-    const parsed = module.value.args.safeParse(args);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
-      throw new RunnerError('MODULE_ARGS_INVALID', `module "${task.module}": ${where}${issue.message}`, {
-        ...task.where,
-      });
-    }
-    parsedArgs = parsed.data;
-  }
+  const parsedArgs = validateModuleArgs(task, module.value, args);
   if (ctx.check && !module.value.supportsCheck && !module.value.local) {
     return skipped(base, started, 'skipped in check mode: this module cannot predict its changes');
   }

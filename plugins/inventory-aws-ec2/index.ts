@@ -33,7 +33,8 @@ const FILE_NAME = /aws_ec2\.ya?ml$/;
 const PLUGIN_LINE = /^plugin:\s*['"]?(?:amazon\.aws\.)?aws_ec2['"]?\s*(?:#.*)?$/m;
 
 export function createAwsEc2InventorySource(
-  clientFactory: Ec2ClientFactory = async (region) => new (await import('@aws-sdk/client-ec2')).EC2Client({ region }),
+  clientFactory: Ec2ClientFactory = async (region) =>
+    new (await import('@aws-sdk/client-ec2')).EC2Client({ region }),
 ) {
   const source: InventorySourcePlugin = {
     name: 'aws_ec2',
