@@ -138,7 +138,7 @@ export class ShellSession {
     let channel: ClientChannel;
     try {
       // exec, not shell: no pty, no motd, no prompt; the login shell just starts a plain sh on our pipe.
-      channel = await openExec(this.#ctx, '/bin/sh', false);
+      ({ channel } = await openExec(this.#ctx, '/bin/sh', false));
     } catch (error) {
       if ((error as RunnerError).code === 'CONNECTION_LOST') throw error;
       this.broken = true;

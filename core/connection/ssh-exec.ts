@@ -24,15 +24,42 @@ export function killChannel(channel: ClientChannel): void {
   channel.close();
 }
 
-export function openExec(ctx: ChannelContext, command: string, pty: boolean): Promise<ClientChannel> {
+/** The exit status or signal the server reported for a channel's command, if it reported one. */
+export interface ExitStatus {
+  received: boolean;
+  code: number | null;
+  signal?: string;
+}
+
+export interface OpenedExec {
+  channel: ClientChannel;
+  exit: ExitStatus;
+}
+
+/**
+ * Opens an exec channel and starts recording its exit status at once, inside
+ * ssh2's callback. ssh2 calls back while it parses the server's reply to the
+ * exec request and goes on parsing whatever else came in the same read: for a
+ * quick command on a busy client, that is the output, `exit-status`, EOF and
+ * CLOSE too. Output waits in the channel's buffers until someone reads it, but
+ * `exit` is a plain event: a listener added after an `await` misses it, and the
+ * command looks as if its channel closed without an exit status.
+ */
+export function openExec(ctx: ChannelContext, command: string, pty: boolean): Promise<OpenedExec> {
   return new Promise((resolve, reject) => {
     try {
       ctx.client.exec(
         command,
         pty ? { pty: { term: 'dumb', cols: 200, rows: 24 } } : {},
         (error, channel) => {
-          if (error) reject(channelOpenError(ctx, error));
-          else resolve(channel);
+          if (error) return reject(channelOpenError(ctx, error));
+          const exit: ExitStatus = { received: false, code: null };
+          channel.once('exit', (code: number | null, signal?: string) => {
+            exit.received = true;
+            exit.code = code ?? null;
+            if (signal) exit.signal = signal;
+          });
+          resolve({ channel, exit });
         },
       );
     } catch (error) {
@@ -73,15 +100,12 @@ export async function execOnChannel(
   const marker = pidMarker();
   const line = `${killable ? pidPrefix(marker) : ''}${become ? become.command : full}`;
   const sniffer = killable ? new PidSniffer(marker) : undefined;
-  const channel = await openExec(ctx, line, become?.pty ?? false);
+  const { channel, exit } = await openExec(ctx, line, become?.pty ?? false);
   const stdin = stdinBuffer(options.stdin);
 
   return new Promise<ExecResult>((resolve, reject) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    let exitCode: number | null = null;
-    let exitSignal: string | undefined;
-    let gotExit = false;
     let timedOut = false;
     let failure: RunnerError | undefined;
     // Before escalation, output is the tool's dialogue, kept apart from the command's.
@@ -145,17 +169,12 @@ export async function execOnChannel(
       if (escalated) err.push(chunk);
       else watchDialogue(chunk, false);
     });
-    channel.on('exit', (code: number | null, signal?: string) => {
-      gotExit = true;
-      exitCode = code;
-      if (signal) exitSignal = signal;
-    });
     channel.on('close', () => {
       if (timer) clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       untrack();
       if (failure) return reject(failure);
-      if (!timedOut && !gotExit) {
+      if (!timedOut && !exit.received) {
         return reject(
           connectionError('CONNECTION_LOST', ctx.host, ctx.place, 'connection lost while running a command'),
         );
@@ -167,13 +186,13 @@ export async function execOnChannel(
         return reject(becomeError(ctx, becomeFailureReason(options.become!.method, text)));
       }
       const result: ExecResult = {
-        exitCode: timedOut ? null : exitCode,
+        exitCode: timedOut ? null : exit.code,
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: Buffer.concat(err).toString('utf8'),
         durationMs: Date.now() - started,
         timedOut,
       };
-      if (exitSignal && !timedOut) result.signal = exitSignal;
+      if (exit.signal && !timedOut) result.signal = exit.signal;
       resolve(result);
     });
     if (!become) sendStdin();
