@@ -1,8 +1,8 @@
 import { dirname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { cosmiconfig } from 'cosmiconfig';
 import type { z } from 'zod';
 import { RunnerError } from '../errors.js';
+import { importUserModule } from '../import-module.js';
 import type { RunnerConfig } from './define-config.js';
 import { configSchema } from './schema.js';
 
@@ -31,9 +31,9 @@ const SEARCH_PLACES = [
   'runner.config.yml',
 ];
 
-// The CLI runs under tsx's loader, so a TypeScript config is a plain import.
+// TypeScript and JavaScript configs load like plugins and playbooks do.
 async function importModule(filepath: string): Promise<unknown> {
-  const mod = (await import(pathToFileURL(filepath).href)) as { default?: unknown };
+  const mod = (await importUserModule(filepath)) as { default?: unknown };
   return mod.default ?? mod;
 }
 

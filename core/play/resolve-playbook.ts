@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { fileNotFound, RunnerError } from '../errors.js';
+import { importUserModule } from '../import-module.js';
 import type { PluginRegistry } from '../plugin/registry.js';
 import type { PlaybookDefinition } from './model.js';
 import { loadYamlPlaybook } from './yaml-loader.js';
@@ -22,7 +22,7 @@ export async function resolvePlaybook(
   const ext = extname(file);
   if (['.ts', '.mts', '.js', '.mjs'].includes(ext)) {
     if (!existsSync(file)) throw fileNotFound(file, 'playbook');
-    const mod = (await import(pathToFileURL(file).href)) as { default?: PlaybookDefinition };
+    const mod = (await importUserModule(file)) as { default?: PlaybookDefinition };
     const playbook = mod.default;
     if (!playbook || !Array.isArray(playbook.plays)) {
       throw new RunnerError(

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { RunnerError } from '../errors.js';
+import { importUserModule } from '../import-module.js';
 import type { Plugin } from './types.js';
 
 /**
@@ -20,7 +20,7 @@ export async function loadPluginSpec(spec: string | Plugin, baseDir: string): Pr
   }
   let mod: { default?: unknown; plugin?: unknown };
   try {
-    mod = (await import(pathToFileURL(file).href)) as typeof mod;
+    mod = (await importUserModule(file)) as typeof mod;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ERR_MODULE_NOT_FOUND' && isPath) {
