@@ -49,7 +49,6 @@ export function runCli(
 }
 
 export function recapOf(run: CliRun) {
-  const end = run.events.find((e) => e.type === 'run.end');
-  if (!end || end.type !== 'run.end') throw new Error(`no run.end event\nstderr: ${run.stderr}`);
-  return end.recap;
+  for (const event of run.events) if (event.type === 'run.end') return event.recap;
+  throw new Error(`no run.end event\nstderr: ${run.stderr}`);
 }
