@@ -71,11 +71,9 @@ env.addFilter('combine', (...dicts: unknown[]) => {
 });
 env.addFilter('unique', (value: unknown) => [...new Set(Array.isArray(value) ? value : [])]);
 env.addFilter('min', (value: unknown) =>
-  // biome-ignore lint/complexity/useMathMinMax: lists of strings too, which Math.min would not order
   Array.isArray(value) && value.length ? value.reduce((a, b) => (b < a ? b : a)) : undefined,
 );
 env.addFilter('max', (value: unknown) =>
-  // biome-ignore lint/complexity/useMathMinMax: lists of strings too, which Math.max would not order
   Array.isArray(value) && value.length ? value.reduce((a, b) => (b > a ? b : a)) : undefined,
 );
 env.addFilter('flatten', (value: unknown) =>
