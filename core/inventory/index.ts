@@ -23,6 +23,12 @@ export interface LoadInventoryOptions {
   /** Plugin-contributed sources (aws_ec2 and the like), tried before the static formats. */
   plugins?: InventorySourcePlugin[];
   onWarning?: (warning: InventoryWarning) => void;
+  /**
+   * More directories whose `group_vars/` and `host_vars/` apply after the
+   * inventory's: the playbook's directory, as in Ansible, where they win over
+   * the inventory's own at each level.
+   */
+  extraVarsDirs?: string[];
 }
 
 export async function loadInventory(sources: string[], options: LoadInventoryOptions): Promise<Inventory> {
@@ -39,6 +45,9 @@ export async function loadInventory(sources: string[], options: LoadInventoryOpt
     }
     const varsDir = await readSource(source, reader);
     if (varsDir !== undefined) varsDirs.push(varsDir);
+  }
+  for (const dir of options.extraVarsDirs ?? []) {
+    if (!varsDirs.includes(dir)) varsDirs.push(dir);
   }
   const layers: VarsFileLayer[] = [];
   for (const dir of varsDirs) layers.push(await loadVarsLayer(dir, data, ctx.warn));

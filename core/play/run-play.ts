@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { builtinPlugins } from '../builtins.js';
 import type { RunnerConfig } from '../config/define-config.js';
 import { loadConfig } from '../config/load-config.js';
@@ -84,12 +85,14 @@ export async function runPlay(options: RunPlayOptions): Promise<RunOutcome> {
     throw new RunnerError('USAGE', 'no inventory: pass -i <inventory> or set "inventory" in the config');
   }
   const warn = options.onWarning ?? (() => {});
+  const playbook = await resolvePlaybook(options.playbook, registry, cwd);
   const inventory = await loadInventory(sources, {
     cwd,
     plugins: registry.inventorySources.map((c) => c.value),
     onWarning: (w) => warn(`${w.file ? `${w.file}${w.line ? `:${w.line}` : ''}: ` : ''}${w.message}`),
+    // group_vars/ and host_vars/ beside a playbook file apply too, as in Ansible.
+    extraVarsDirs: playbook.file ? [dirname(playbook.file)] : [],
   });
-  const playbook = await resolvePlaybook(options.playbook, registry, cwd);
   const hub = new EventHub(options.reporters);
   const patternWarnings: string[] = [];
   const hostKeyChecking = options.hostKeyChecking ?? config.hostKeyChecking ?? DEFAULTS.hostKeyChecking;
