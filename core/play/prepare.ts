@@ -1,8 +1,9 @@
 import { RunnerError } from '../errors.js';
+import type { Vars } from '../inventory/types.js';
 import { checkModuleName, type PluginRegistry } from '../plugin/registry.js';
 import type { PlaybookDefinition, PlayDefinition, TaskDefinition } from './model.js';
 import { resolveTaskArgs, validateModuleArgs } from './module-args.js';
-import { isTemplated } from './template.js';
+import { isTemplated, render } from './template.js';
 
 export interface PlannedPlay {
   play: PlayDefinition;
@@ -19,6 +20,8 @@ interface PlanInput {
   tags?: string[];
   skipTags?: string[];
   startAtTask?: string;
+  /** `hosts:` may be a template over extra vars and play vars (`hosts: "{{ target }}"`). */
+  extraVars?: Vars;
 }
 
 /** Checks for a phase, as tasks, for the plays of the playbooks they apply to. */
@@ -49,7 +52,10 @@ export function planPlays(input: PlanInput): PlannedPlay[] {
   let startAtMissing: string | undefined;
   for (const play of input.playbook.plays) {
     for (const task of play.tasks) validateTask(task, input.registry);
-    let hosts = input.selectHosts(play.hosts);
+    const pattern = isTemplated(play.hosts)
+      ? String(render(play.hosts, { ...(play.vars ?? {}), ...(input.extraVars ?? {}) }))
+      : play.hosts;
+    let hosts = input.selectHosts(pattern);
     if (limited) hosts = hosts.filter((h) => limited.has(h));
     const tasks = [
       ...checkTasks(input, 'preflight', play),

@@ -222,4 +222,12 @@ describe('executor', () => {
     expect(fleet.commands.get('a')).toHaveLength(2);
     expect(fleet.commands.get('a')?.[1]).toBe('echo Ubuntu Debian');
   });
+  it('takes a templated hosts pattern from extra vars', async () => {
+    const yaml = '- hosts: "{{ target }}"\n  gather_facts: false\n  tasks:\n    - shell: hi\n';
+    const { fleet, rows } = await play(yaml, ['web1', 'web2', 'db1'], {
+      extraVars: { target: 'web*:!web2' },
+    });
+    expect([...rows.keys()]).toEqual(['web1']);
+    expect(fleet.commands.get('db1')).toBeUndefined();
+  });
 });
