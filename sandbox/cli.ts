@@ -1,13 +1,9 @@
 import type { Command } from 'commander';
 import { RunnerError } from '../core/errors.js';
-import {
-  DEFAULT_SANDBOX_DIR,
-  formatStatus,
-  resetSandbox,
-  sandboxStatus,
-  startInDir,
-  stopInDir,
-} from './control.js';
+import { DEFAULT_SANDBOX_DIR } from './defaults.js';
+
+// The sandbox itself loads when a sandbox command runs, not whenever `runner` starts.
+const control = () => import('./control.js');
 
 /**
  * `runner sandbox start|status|reset`. Start runs in the foreground, prints
@@ -82,6 +78,7 @@ export function registerSandboxCommands(program: Command, io: SandboxCliIo = def
         port: number;
         registrationDelay: number;
       }) => {
+        const { startInDir, stopInDir } = await control();
         const sb = await startInDir(opts.dir, {
           hosts: opts.hosts,
           ec2Share: opts.ec2Share,
@@ -104,6 +101,7 @@ export function registerSandboxCommands(program: Command, io: SandboxCliIo = def
     .option('--dir <dir>', 'the sandbox directory', DEFAULT_SANDBOX_DIR)
     .option('--json', 'print the whole state as JSON')
     .action(async (opts: { dir: string; json?: boolean }) => {
+      const { formatStatus, sandboxStatus } = await control();
       const view = await sandboxStatus(opts.dir);
       io.out(opts.json ? `${JSON.stringify(view, null, 2)}\n` : formatStatus(view));
     });
@@ -113,6 +111,7 @@ export function registerSandboxCommands(program: Command, io: SandboxCliIo = def
     .description('forget everything a running sandbox was told (stacks and keys stay as at start)')
     .option('--dir <dir>', 'the sandbox directory', DEFAULT_SANDBOX_DIR)
     .action(async (opts: { dir: string }) => {
+      const { resetSandbox } = await control();
       await resetSandbox(opts.dir);
       io.out('sandbox reset\n');
     });

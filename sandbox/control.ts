@@ -10,7 +10,7 @@ import type { SandboxStateView } from './view.js';
  * the foreground with its files in a directory, and find a running one through
  * `<dir>/env` to ask its admin route for status or a reset.
  */
-export const DEFAULT_SANDBOX_DIR = '.runner-sandbox';
+export { DEFAULT_SANDBOX_DIR } from './defaults.js';
 
 export interface SandboxFiles {
   env: string;

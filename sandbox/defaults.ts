@@ -18,3 +18,5 @@ export const INSTANCE_ROLE_NAME = 'aws-opsworks-ec2-role';
 export const DEFAULT_HOSTS = 4;
 export const DEFAULT_EC2_SHARE = 0.5;
 export const DEFAULT_REGISTRATION_DELAY_MS = 200;
+/** Where `runner sandbox start` keeps its state, keys, host roots, env and inventory. */
+export const DEFAULT_SANDBOX_DIR = '.runner-sandbox';
