@@ -29,6 +29,8 @@ export interface LoadInventoryOptions {
    * the inventory's own at each level.
    */
   extraVarsDirs?: string[];
+  /** Receives the known_hosts files sources vouch for. */
+  onKnownHosts?: (file: string) => void;
 }
 
 export async function loadInventory(sources: string[], options: LoadInventoryOptions): Promise<Inventory> {
@@ -36,6 +38,7 @@ export async function loadInventory(sources: string[], options: LoadInventoryOpt
   const ctx: InventorySourceContext = {
     cwd: options.cwd,
     warn: (w) => options.onWarning?.(w),
+    trustKnownHosts: (file) => options.onKnownHosts?.(file),
   };
   const reader = { data, ctx, plugins: options.plugins ?? [] };
   const varsDirs: string[] = [];

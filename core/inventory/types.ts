@@ -56,6 +56,11 @@ export interface InventorySourceContext {
   /** Directory relative paths resolve against. */
   cwd: string;
   warn(warning: InventoryWarning): void;
+  /**
+   * A known_hosts file the source vouches for (a sandbox it started knows its
+   * hosts' keys): the run reads it like `--known-hosts`.
+   */
+  trustKnownHosts?(file: string): void;
 }
 
 /** A plugin-contributed source: `plugin: <name>` YAML configs, or anything it claims. */

@@ -86,12 +86,14 @@ export async function runPlay(options: RunPlayOptions): Promise<RunOutcome> {
   }
   const warn = options.onWarning ?? (() => {});
   const playbook = await resolvePlaybook(options.playbook, registry, cwd);
+  const vouchedKnownHosts: string[] = [];
   const inventory = await loadInventory(sources, {
     cwd,
     plugins: registry.inventorySources.map((c) => c.value),
     onWarning: (w) => warn(`${w.file ? `${w.file}${w.line ? `:${w.line}` : ''}: ` : ''}${w.message}`),
     // group_vars/ and host_vars/ beside a playbook file apply too, as in Ansible.
     extraVarsDirs: playbook.file ? [dirname(playbook.file)] : [],
+    onKnownHosts: (file) => vouchedKnownHosts.push(file),
   });
   const hub = new EventHub(options.reporters);
   const patternWarnings: string[] = [];
@@ -117,7 +119,7 @@ export async function runPlay(options: RunPlayOptions): Promise<RunOutcome> {
           (options.connectTimeoutSeconds ?? config.connectTimeout ?? DEFAULTS.connectTimeout) * 1000,
         maxHandshakes: config.maxHandshakes ?? DEFAULTS.maxHandshakes,
         hostKeyChecking,
-        knownHostsFiles: [...(config.knownHosts ?? []), ...(options.knownHosts ?? [])],
+        knownHostsFiles: [...(config.knownHosts ?? []), ...(options.knownHosts ?? []), ...vouchedKnownHosts],
         signal: options.killSignal,
         prompt: options.prompt,
       },

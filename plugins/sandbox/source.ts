@@ -118,6 +118,9 @@ export const sandboxInventorySource: InventorySourcePlugin = {
     const config = readSandboxConfig(await readFile(path, 'utf8'), path);
     const dir = isAbsolute(config.dir) ? config.dir : resolve(ctx.cwd, config.dir);
     const sb = await start(config, dir);
+    // Its hosts' keys are its own: trust them for this run, so a key recorded for
+    // the same address and port by an earlier sandbox never reads as "changed".
+    ctx.trustKnownHosts?.(sb.knownHostsFile);
     // This process's SDK clients talk to the sandbox (the same as `eval "$(runner sandbox env)"`).
     Object.assign(process.env, sb.envVars(), { AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1' });
     addGroup(into, 'all');

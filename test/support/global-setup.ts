@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 /**
  * Every temp file the suite makes (keys, inventories, sandbox state, files
- * hosts wrote) goes under one directory that is removed when the run ends,
+ * hosts wrote, recorded host keys) goes under one directory that is removed when the run ends,
  * whatever a test forgot: no stray files, and no stray key material, after CI.
  * Workers and the processes they spawn inherit TMPDIR.
  */
@@ -13,5 +13,8 @@ export default function setup(): () => void {
   // The sshd tests log in as unprivileged users, whose sshd reads keys under here.
   chmodSync(dir, 0o755);
   process.env.TMPDIR = dir;
+  // runner records accept-new host keys under $HOME/.runner: keep test hosts'
+  // keys (new each run, on reused addresses) out of the real one.
+  process.env.HOME = dir;
   return () => rmSync(dir, { recursive: true, force: true });
 }
