@@ -12,8 +12,10 @@ export async function importUserModule(file: string): Promise<Record<string, unk
   const mod = (
     /\.[cm]?tsx?$/.test(file) ? await tsImport(url, import.meta.url) : await import(url)
   ) as Record<string, unknown>;
-  // A file compiled as CommonJS arrives wrapped once more: { default: { default: value } }.
+  // A file compiled as CommonJS arrives wrapped once more: { default: { default: value } }
+  // (Node 22+ adds a 'module.exports' key beside it).
   const inner = mod.default as Record<string, unknown> | undefined;
-  if (Object.keys(mod).length === 1 && inner && typeof inner === 'object' && 'default' in inner) return inner;
+  const wrapped = Object.keys(mod).every((key) => key === 'default' || key === 'module.exports');
+  if (wrapped && inner && typeof inner === 'object' && 'default' in inner) return inner;
   return mod;
 }
