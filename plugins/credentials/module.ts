@@ -1,5 +1,11 @@
-import { defineModule } from '../../core/plugin/define-plugin.js';
-import { alreadyRegistered, awsMessage, ready, rollbackHost, withRollback } from '../opsworks/support.js';
+import {
+  alreadyRegistered,
+  awsMessage,
+  registerStep,
+  rollbackHost,
+  stackOrFailure,
+  withRollback,
+} from '../opsworks/support.js';
 import { createAgentUser } from './iam-user.js';
 
 /**
@@ -12,14 +18,10 @@ import { createAgentUser } from './iam-user.js';
  *    instance's role.
  * What it made is kept per host so a failure later in the play removes it.
  */
-export const agentCredentials = defineModule<unknown>({
+export const agentCredentials = registerStep({
   description: 'Make the IAM user and access key the agent registers with (or use the instance profile).',
   local: true,
-  supportsCheck: true,
-  async run(ctx) {
-    const r = ready(ctx);
-    if (!r.ok) return r.result;
-    const o = r.options;
+  async run(ctx, { options: o, play }) {
     const already = alreadyRegistered(ctx.vars);
     if (already)
       return { changed: false, msg: `already registered as ${already.instance_id}: no credentials made` };
@@ -38,7 +40,7 @@ export const agentCredentials = defineModule<unknown>({
         msg: 'no opsworks_target fact: resolve the infrastructure class first',
       };
     if (ctx.check) return { changed: true, msg: `would make an IAM user for ${target.iam_name}` };
-    const record = r.play.host(ctx.host);
+    const record = play.host(ctx.host);
     if (record.credentials && record.iam?.user) {
       return {
         changed: false,
@@ -46,20 +48,17 @@ export const agentCredentials = defineModule<unknown>({
         data: { mode: 'iam-user', user: record.iam.user },
       };
     }
-    let stack: Awaited<ReturnType<typeof r.play.stack>>;
-    try {
-      stack = await r.play.stack(o);
-    } catch (error) {
-      return { changed: false, failed: true, msg: `DescribeStacks ${o.stackId}: ${awsMessage(error)}` };
-    }
+    const fetched = await stackOrFailure(play, o);
+    if ('failure' in fetched) return fetched.failure;
+    const { stack } = fetched;
     record.iam ??= {};
     record.options = o;
     record.committed = false;
     try {
       const user = await createAgentUser(
         {
-          iam: r.play.clients(o).iam,
-          limiter: r.play.iamLimiter,
+          iam: play.clients(o).iam,
+          limiter: play.iamLimiter,
           retry: { attempts: 8, baseMs: 200, capMs: 10_000, signal: ctx.signal },
         },
         { stackId: stack.stackId, stackName: stack.name, stackArn: stack.arn, iamName: target.iam_name },
@@ -82,7 +81,7 @@ export const agentCredentials = defineModule<unknown>({
         },
       };
     } catch (error) {
-      const rollback = await rollbackHost(r.play, o, record, { deregister: false });
+      const rollback = await rollbackHost(play, o, record, { deregister: false });
       return { changed: false, failed: true, msg: withRollback(`IAM: ${awsMessage(error)}`, rollback) };
     }
   },

@@ -1,7 +1,7 @@
 import { hostname as localHostname } from 'node:os';
-import { defineModule, definePlugin } from '../../core/plugin/define-plugin.js';
+import { definePlugin } from '../../core/plugin/define-plugin.js';
 import type { ModuleDefinition } from '../../core/plugin/types.js';
-import { awsMessage, ready } from '../opsworks/support.js';
+import { awsMessage, registerStep, stackOrFailure } from '../opsworks/support.js';
 import { regionMismatchReason, registrationNames } from '../opsworks/validate.js';
 import { identityDocument } from './imds.js';
 import { addressOf, findInstance } from './lookup.js';
@@ -14,23 +14,16 @@ import { addressOf, findInstance } from './lookup.js';
  * public IP, else its private IP (with a warning). runner connects where the
  * inventory says; a different address is reported, not silently used.
  */
-export const infraEc2 = defineModule<unknown>({
+export const infraEc2 = registerStep({
   description: 'Resolve an EC2 target to exactly one instance in the stack VPC.',
   local: true,
-  supportsCheck: true,
-  async run(ctx) {
-    const r = ready(ctx);
-    if (!r.ok) return r.result;
-    const o = r.options;
+  async run(ctx, { options: o, play }) {
     if (o.infrastructureClass !== 'ec2') {
       return { changed: false, skipped: true, msg: `infrastructure class is ${o.infrastructureClass}` };
     }
-    let stack: Awaited<ReturnType<typeof r.play.stack>>;
-    try {
-      stack = await r.play.stack(o);
-    } catch (error) {
-      return { changed: false, failed: true, msg: `DescribeStacks ${o.stackId}: ${awsMessage(error)}` };
-    }
+    const fetched = await stackOrFailure(play, o);
+    if ('failure' in fetched) return fetched.failure;
+    const { stack } = fetched;
     let lookupTarget = o.ec2InstanceId ?? o.target;
     if (o.local) {
       try {
@@ -45,8 +38,8 @@ export const infraEc2 = defineModule<unknown>({
     if (!lookupTarget) return { changed: false, failed: true, msg: 'no EC2 target for this host' };
     let found: Awaited<ReturnType<typeof findInstance>>;
     try {
-      r.play.count('ec2:DescribeInstances');
-      found = await findInstance(r.play.clients(o).ec2(stack.region), lookupTarget, stack.vpcId);
+      play.count('ec2:DescribeInstances');
+      found = await findInstance(play.clients(o).ec2(stack.region), lookupTarget, stack.vpcId);
     } catch (error) {
       return { changed: false, failed: true, msg: `EC2 DescribeInstances: ${awsMessage(error)}` };
     }

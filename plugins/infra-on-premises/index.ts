@@ -1,7 +1,7 @@
 import { hostname as localHostname } from 'node:os';
-import { defineModule, definePlugin } from '../../core/plugin/define-plugin.js';
+import { definePlugin } from '../../core/plugin/define-plugin.js';
 import type { ModuleDefinition } from '../../core/plugin/types.js';
-import { ready } from '../opsworks/support.js';
+import { registerStep } from '../opsworks/support.js';
 import { registrationNames } from '../opsworks/validate.js';
 
 /**
@@ -11,14 +11,10 @@ import { registrationNames } from '../opsworks/validate.js';
  * steps read: the IAM name, the hostname sent to the agent (only when
  * overridden), and the IP overrides.
  */
-export const infraOnPremises = defineModule<unknown>({
+export const infraOnPremises = registerStep({
   description: 'Resolve an on-premises target: address and identity as the inventory gives them.',
   local: true,
-  supportsCheck: true,
-  async run(ctx) {
-    const r = ready(ctx);
-    if (!r.ok) return r.result;
-    const o = r.options;
+  async run(ctx, { options: o }) {
     if (o.infrastructureClass !== 'on-premises') {
       return { changed: false, skipped: true, msg: `infrastructure class is ${o.infrastructureClass}` };
     }

@@ -1,5 +1,6 @@
 import { isRunnerError } from '../../core/errors.js';
-import type { ModuleContext, ModuleResult } from '../../core/plugin/types.js';
+import { defineModule } from '../../core/plugin/define-plugin.js';
+import type { ModuleContext, ModuleDefinition, ModuleResult } from '../../core/plugin/types.js';
 import { rollbackAgentUser } from '../credentials/iam-user.js';
 import { opsworksSdk } from './aws-sdk.js';
 import { type RegisterOptions, readRegisterOptions } from './options.js';
@@ -14,6 +15,50 @@ export function ready(ctx: Pick<ModuleContext, 'vars' | 'host'>): Ready {
   const parsed = readRegisterOptions(ctx.vars, ctx.host);
   if (!parsed.ok) return { ok: false, result: { changed: false, failed: true, msg: parsed.reason } };
   return { ok: true, options: parsed.options, play: playOf(ctx.vars) };
+}
+
+export interface RegisterStep {
+  description: string;
+  /** Runs on the controller only (AWS calls): no connection is opened for it. */
+  local?: boolean;
+  run(ctx: ModuleContext, step: { options: RegisterOptions; play: RegisterPlay }): Promise<ModuleResult>;
+}
+
+/**
+ * A step of the register playbook: the host's register options are read and
+ * checked first (a host whose options are wrong fails here, saying why), then
+ * the step runs with them and the play's shared context. Every step can say
+ * what it would do under --check.
+ */
+export function registerStep(step: RegisterStep): ModuleDefinition<unknown> {
+  return defineModule<unknown>({
+    description: step.description,
+    local: step.local,
+    supportsCheck: true,
+    async run(ctx) {
+      const r = ready(ctx);
+      if (!r.ok) return r.result;
+      return step.run(ctx, { options: r.options, play: r.play });
+    },
+  });
+}
+
+/** The stack (fetched once per play), or the failed result that names the call. */
+export async function stackOrFailure(
+  play: RegisterPlay,
+  options: RegisterOptions,
+): Promise<{ stack: Awaited<ReturnType<RegisterPlay['stack']>> } | { failure: ModuleResult }> {
+  try {
+    return { stack: await play.stack(options) };
+  } catch (error) {
+    return {
+      failure: {
+        changed: false,
+        failed: true,
+        msg: `DescribeStacks ${options.stackId}: ${awsMessage(error)}`,
+      },
+    };
+  }
 }
 
 /** `Name: message`, one line; never the request (which could carry a secret). */

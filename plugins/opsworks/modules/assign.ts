@@ -1,26 +1,21 @@
-import { defineModule } from '../../../core/plugin/define-plugin.js';
 import { opsworksSdk } from '../aws-sdk.js';
-import { awsMessage, ready, registrationOf } from '../support.js';
+import { awsMessage, registerStep, registrationOf } from '../support.js';
 
 /**
  * `opsworks_assign_layers`: assigns the registered instance to
  * `opsworks_layer_ids` (custom layers for EC2), skipping layers it already
  * has, so a re-run changes nothing.
  */
-export const opsworksAssignLayers = defineModule<unknown>({
+export const opsworksAssignLayers = registerStep({
   description: 'Assign the registered instance to opsworks_layer_ids.',
   local: true,
-  supportsCheck: true,
-  async run(ctx) {
-    const r = ready(ctx);
-    if (!r.ok) return r.result;
-    const o = r.options;
+  async run(ctx, { options: o, play }) {
     if (o.layerIds.length === 0) return { changed: false, skipped: true, msg: 'no opsworks_layer_ids' };
     const instanceId = registrationOf(ctx.vars)?.instance_id;
     if (!instanceId) return { changed: false, failed: true, msg: 'no registered instance to assign' };
-    const client = r.play.clients(o).opsworks;
+    const client = play.clients(o).opsworks;
     try {
-      r.play.count('DescribeInstances');
+      play.count('DescribeInstances');
       const out = await client.send(
         new (opsworksSdk().DescribeInstancesCommand)({ InstanceIds: [instanceId] }),
       );
@@ -28,7 +23,7 @@ export const opsworksAssignLayers = defineModule<unknown>({
       const missing = o.layerIds.filter((id) => !has.has(id));
       if (missing.length === 0) return { changed: false, msg: `already in ${o.layerIds.join(', ')}` };
       if (ctx.check) return { changed: true, msg: `would assign ${missing.join(', ')}` };
-      r.play.count('AssignInstance');
+      play.count('AssignInstance');
       await client.send(
         new (opsworksSdk().AssignInstanceCommand)({ InstanceId: instanceId, LayerIds: missing }),
       );

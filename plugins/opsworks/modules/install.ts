@@ -1,4 +1,3 @@
-import { defineModule } from '../../../core/plugin/define-plugin.js';
 import {
   bootRegistrationCommand,
   downloadCommand,
@@ -10,7 +9,7 @@ import {
   untarCommand,
 } from '../install-script.js';
 import { preconfigText } from '../preconfig.js';
-import { alreadyRegistered, awsMessage, ready, rollbackHost, withRollback } from '../support.js';
+import { alreadyRegistered, awsMessage, registerStep, rollbackHost, withRollback } from '../support.js';
 
 const lastLine = (text: string) => text.trim().split('\n').filter(Boolean).pop() ?? '';
 
@@ -22,13 +21,9 @@ const lastLine = (text: string) => text.trim().split('\n').filter(Boolean).pop()
  * OPSWORKS_ASSETS_DOWNLOAD_BUCKET, and removes the directory whatever
  * happens. On failure, what this run made for the host is rolled back.
  */
-export const opsworksInstall = defineModule<unknown>({
+export const opsworksInstall = registerStep({
   description: 'Install the OpsWorks agent and register the host (runs boot-registration with become).',
-  supportsCheck: true,
-  async run(ctx) {
-    const r = ready(ctx);
-    if (!r.ok) return r.result;
-    const o = r.options;
+  async run(ctx, { options: o, play }) {
     const already = alreadyRegistered(ctx.vars);
     if (already) return { changed: false, msg: `already registered as ${already.instance_id}` };
     const target = ctx.vars.opsworks_target as
@@ -47,7 +42,7 @@ export const opsworksInstall = defineModule<unknown>({
       };
     if (ctx.check)
       return { changed: true, msg: `would install the agent (${o.agentSource} mode) and register` };
-    const record = r.play.host(ctx.host);
+    const record = play.host(ctx.host);
     record.options ??= o;
     if (o.agentCredentials === 'iam-user' && !record.credentials) {
       return {
@@ -57,12 +52,12 @@ export const opsworksInstall = defineModule<unknown>({
       };
     }
     const fail = async (msg: string) => {
-      const rollback = await rollbackHost(r.play, o, record, { deregister: true });
+      const rollback = await rollbackHost(play, o, record, { deregister: true });
       return { changed: false, failed: true, msg: withRollback(msg, rollback) };
     };
-    let stack: Awaited<ReturnType<typeof r.play.stack>>;
+    let stack: Awaited<ReturnType<typeof play.stack>>;
     try {
-      stack = await r.play.stack(o);
+      stack = await play.stack(o);
     } catch (error) {
       return fail(`DescribeStacks ${o.stackId}: ${awsMessage(error)}`);
     }
@@ -93,7 +88,7 @@ export const opsworksInstall = defineModule<unknown>({
         return await fail(`mktemp failed: ${reason}`);
       }
       if (o.agentSource === 'push') {
-        const installer = await r.play.installer(o, stack);
+        const installer = await play.installer(o, stack);
         await ctx.connection.put(installer, `${dir}/opsworks-agent-installer.tgz`, { mode: 0o600 });
         const untar = await exec(untarCommand(dir));
         if (untar.exitCode !== 0)

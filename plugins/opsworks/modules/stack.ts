@@ -1,25 +1,21 @@
-import { defineModule } from '../../../core/plugin/define-plugin.js';
 import { shadowFacts, shadowWarning } from '../../credentials/controller.js';
-import { awsMessage, ready } from '../support.js';
+import { awsMessage, registerStep } from '../support.js';
 
 /**
  * `opsworks_stack`: the stack and its provisioning parameters (flow step 1),
  * fetched once per play and shared by every host; a host whose options are
  * invalid is refused here with the CLI's reason, before anything is made.
  */
-export const opsworksStack = defineModule<unknown>({
+export const opsworksStack = registerStep({
   description: 'Validate the register options and fetch the OpsWorks stack (once per play).',
   local: true,
-  supportsCheck: true,
-  async run(ctx) {
-    const r = ready(ctx);
-    if (!r.ok) return r.result;
-    if (r.play.once('controller-credentials')) {
-      const shadow = shadowWarning(r.options.controllerCredentials, shadowFacts());
+  async run(ctx, { options, play }) {
+    if (play.once('controller-credentials')) {
+      const shadow = shadowWarning(options.controllerCredentials, shadowFacts());
       if (shadow) ctx.warn(shadow);
     }
     try {
-      const stack = await r.play.stack(r.options);
+      const stack = await play.stack(options);
       return {
         changed: false,
         msg: `stack ${stack.name} (${stack.stackId}) in ${stack.region}${stack.vpcId ? `, ${stack.vpcId}` : ''}`,
@@ -40,7 +36,7 @@ export const opsworksStack = defineModule<unknown>({
       return {
         changed: false,
         failed: true,
-        msg: `DescribeStacks ${r.options.stackId}: ${awsMessage(error)}`,
+        msg: `DescribeStacks ${options.stackId}: ${awsMessage(error)}`,
       };
     }
   },

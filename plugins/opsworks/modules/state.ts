@@ -1,11 +1,10 @@
 import { hostname as localHostname } from 'node:os';
-import { defineModule } from '../../../core/plugin/define-plugin.js';
 import type { ModuleContext } from '../../../core/plugin/types.js';
 import { AGENT_STATE_COMMAND, type AgentState, matchExisting, parseAgentState } from '../agent-state.js';
 import { opsworksSdk } from '../aws-sdk.js';
 import type { RegisterOptions } from '../options.js';
 import type { RegisterPlay } from '../play-context.js';
-import { awsMessage, ready } from '../support.js';
+import { awsMessage, registerStep } from '../support.js';
 
 /** Reads the host's agent config (with become when the play has it: the file is root's). */
 export async function readAgentState(
@@ -72,16 +71,12 @@ export async function existingFor(
  * alone; its own instance in a failed state is deregistered so it can be
  * registered again; someone else's instance with its hostname refuses it.
  */
-export const opsworksState = defineModule<unknown>({
+export const opsworksState = registerStep({
   description: 'Find whether the host is already registered with the stack.',
-  supportsCheck: true,
-  async run(ctx) {
-    const r = ready(ctx);
-    if (!r.ok) return r.result;
-    const o = r.options;
+  async run(ctx, { options: o, play }) {
     let match: Awaited<ReturnType<typeof existingFor>>;
     try {
-      match = await existingFor(ctx, r.play, o);
+      match = await existingFor(ctx, play, o);
     } catch (error) {
       return { changed: false, failed: true, msg: awsMessage(error) };
     }
@@ -105,8 +100,8 @@ export const opsworksState = defineModule<unknown>({
         if (ctx.check)
           return { changed: true, msg: `would deregister ${i.InstanceId} (${i.Status}) and register again` };
         try {
-          r.play.count('DeregisterInstance');
-          await r.play
+          play.count('DeregisterInstance');
+          await play
             .clients(o)
             .opsworks.send(new (opsworksSdk().DeregisterInstanceCommand)({ InstanceId: i.InstanceId }));
         } catch (error) {

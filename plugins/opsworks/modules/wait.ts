@@ -1,5 +1,4 @@
-import { defineModule } from '../../../core/plugin/define-plugin.js';
-import { alreadyRegistered, ready, registrationOf, rollbackHost, withRollback } from '../support.js';
+import { alreadyRegistered, registerStep, registrationOf, rollbackHost, withRollback } from '../support.js';
 
 /**
  * `opsworks_wait`: waits until OpsWorks reports the instance `registered`
@@ -8,18 +7,14 @@ import { alreadyRegistered, ready, registrationOf, rollbackHost, withRollback } 
  * ends in a failed state (setup_failed, ...) or times out is deregistered and
  * its IAM entities are removed.
  */
-export const opsworksWait = defineModule<unknown>({
+export const opsworksWait = registerStep({
   description: 'Wait until the instance is registered (one batched poller for the whole fleet).',
   local: true,
-  supportsCheck: true,
-  async run(ctx) {
-    const r = ready(ctx);
-    if (!r.ok) return r.result;
-    const o = r.options;
+  async run(ctx, { options: o, play }) {
     const already = alreadyRegistered(ctx.vars);
     if (already)
       return { changed: false, msg: `already registered as ${already.instance_id} (${already.status})` };
-    const record = r.play.host(ctx.host);
+    const record = play.host(ctx.host);
     const instanceId = registrationOf(ctx.vars)?.instance_id ?? record.instanceId;
     if (ctx.check) return { changed: false, msg: 'would wait for registered' };
     if (!instanceId)
@@ -28,7 +23,7 @@ export const opsworksWait = defineModule<unknown>({
       record.committed = true;
       return { changed: false, skipped: true, msg: 'opsworks_wait is false' };
     }
-    const outcome = await r.play.waiter(o).wait(instanceId, o.waitTimeoutMs, ctx.signal);
+    const outcome = await play.waiter(o).wait(instanceId, o.waitTimeoutMs, ctx.signal);
     if (outcome.ok) {
       record.committed = true;
       return {
@@ -41,7 +36,7 @@ export const opsworksWait = defineModule<unknown>({
         },
       };
     }
-    const rollback = await rollbackHost(r.play, o, record, { deregister: true });
+    const rollback = await rollbackHost(play, o, record, { deregister: true });
     return { changed: false, failed: true, msg: withRollback(outcome.reason, rollback) };
   },
 });
