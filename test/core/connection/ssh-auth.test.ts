@@ -4,23 +4,20 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sshConnectionFactory } from '../../../core/connection/index.js';
 import type { PromptRequest } from '../../../core/connection/types.js';
-import { isRunnerError } from '../../../core/errors.js';
 import { Secret } from '../../../core/secret.js';
 import { requireSshd, type Sshd, startSshd } from '../../support/sshd.js';
-import { createUsers, hostSpec, removeUsers, runOptions, TEST_PASSWORD, tempDir } from './support.js';
+import {
+  createUsers,
+  failure,
+  hostSpec,
+  removeUsers,
+  runOptions,
+  TEST_PASSWORD,
+  tempDir,
+} from './support.js';
 
 const run = requireSshd();
 const USERS = ['runner-pw'];
-
-async function failure(work: Promise<unknown>) {
-  try {
-    await work;
-  } catch (error) {
-    if (isRunnerError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
 
 describe.runIf(run)('ssh authentication against a real sshd', () => {
   let sshd: Sshd;

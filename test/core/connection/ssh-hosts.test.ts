@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sshConnectionFactory } from '../../../core/connection/index.js';
 import { fingerprint } from '../../../core/connection/known-hosts.js';
 import type { ConnectionRunOptions } from '../../../core/connection/types.js';
-import { isRunnerError } from '../../../core/errors.js';
 import { Secret } from '../../../core/secret.js';
 import { loopbackAddresses, requireSshd, type Sshd, startSshd } from '../../support/sshd.js';
 import {
   createUsers,
+  failure,
   hostSpec,
   letUsersReadKeys,
   removeUsers,
@@ -20,16 +20,6 @@ import {
 
 const run = requireSshd();
 const USERS = ['runner-test', 'runner-nopw'];
-
-async function failure(work: Promise<unknown>) {
-  try {
-    await work;
-  } catch (error) {
-    if (isRunnerError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
 
 describe.runIf(run)('host keys, jump hosts, become, transfer and fleets against a real sshd', () => {
   let sshd: Sshd;

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectionRunOptions, ConnectionSpec } from '../../../core/connection/types.js';
+import { isRunnerError, type RunnerError } from '../../../core/errors.js';
 
 /** Shared helpers for the real-sshd suites: local users, sudoers, run options. */
 export const TEST_PASSWORD = 'correct horse 7';
@@ -73,4 +74,15 @@ function hasUser(user: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The RunnerError a piece of work fails with (anything else is rethrown). */
+export async function failure(work: Promise<unknown>): Promise<RunnerError> {
+  try {
+    await work;
+  } catch (error) {
+    if (isRunnerError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a failure');
 }
