@@ -1,0 +1,78 @@
+import { becomeCommand } from '../become.js';
+import { BecomeDialogue } from '../become-dialogue.js';
+import { stdinBuffer } from '../content.js';
+import { connectionError } from '../errors.js';
+import { ExecLifecycle } from '../exec-lifecycle.js';
+import { envPrefix } from '../quote.js';
+import type { ExecOptions, ExecResult } from '../types.js';
+import { becomeError, type ChannelContext, cancelledError, openExec } from './channel.js';
+import { killRemote, PidSniffer, pidMarker, pidPrefix } from './remote-kill.js';
+
+/**
+ * One command on its own exec channel: the fallback path, and the path for
+ * su (which wants a terminal for its password) and for hosts whose
+ * persistent shell could not start.
+ */
+export async function execOnChannel(
+  ctx: ChannelContext,
+  command: string,
+  options: ExecOptions = {},
+): Promise<ExecResult> {
+  if (options.signal?.aborted) throw cancelledError(ctx);
+  const full = `${envPrefix(options.env)}${command}`;
+  const become = options.become ? becomeCommand(full, options.become) : undefined;
+  // Only a command we may have to kill reports its process group (see remote-kill.ts).
+  const killable = Boolean(options.timeoutMs || options.signal);
+  const marker = pidMarker();
+  const line = `${killable ? pidPrefix(marker) : ''}${become ? become.command : full}`;
+  const sniffer = killable ? new PidSniffer(marker) : undefined;
+  const { channel, exit } = await openExec(ctx, line, become?.pty ?? false);
+  const stdin = stdinBuffer(options.stdin);
+  const dialogue = become && options.become ? new BecomeDialogue(become, options.become) : undefined;
+
+  return new Promise<ExecResult>((resolve, reject) => {
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const life = new ExecLifecycle({
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+      track: ctx.track,
+      cancelled: () => cancelledError(ctx),
+      kill: () => void killRemote(ctx, channel, sniffer?.pgid),
+    });
+
+    const sendStdin = () => {
+      if (stdin && stdin.length > 0) channel.write(stdin);
+      channel.end();
+    };
+    const take = (chunk: Buffer, stream: 'stdout' | 'stderr') => {
+      const sink = stream === 'stdout' ? out : err;
+      if (!dialogue) return void sink.push(chunk);
+      const step = dialogue.push(chunk, stream);
+      if (step.output) sink.push(step.output);
+      if (step.reply) channel.write(`${step.reply.reveal()}\n`);
+      if (step.failure) life.fail(becomeError(ctx, step.failure));
+      if (step.escalated) sendStdin();
+    };
+
+    channel.on('data', (chunk: Buffer) => take(chunk, 'stdout'));
+    channel.stderr.on('data', (raw: Buffer) => {
+      const chunk = sniffer ? sniffer.push(raw) : raw;
+      if (chunk.length > 0) take(chunk, 'stderr');
+    });
+    channel.on('close', () => {
+      life.settle();
+      if (life.failure) return reject(life.failure);
+      if (!life.timedOut && !exit.received) {
+        return reject(
+          connectionError('CONNECTION_LOST', ctx.host, ctx.place, 'connection lost while running a command'),
+        );
+      }
+      if (dialogue && !dialogue.escalated && !life.timedOut) {
+        return reject(becomeError(ctx, dialogue.failure()));
+      }
+      resolve(life.result(exit.code, exit.signal, out, err));
+    });
+    if (!dialogue) sendStdin();
+  });
+}
