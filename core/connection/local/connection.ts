@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { RunnerError } from '../../errors.js';
 import { becomeCommand } from '../become.js';
 import { BecomeDialogue } from '../become-dialogue.js';
+import { CommandIo } from '../command-io.js';
 import { contentBuffer, stdinBuffer } from '../content.js';
 import { connectionError } from '../errors.js';
 import { ExecLifecycle } from '../exec-lifecycle.js';
@@ -50,11 +51,7 @@ export class LocalConnection implements Connection {
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
     });
-    const stdin = stdinBuffer(options.stdin);
-    const dialogue = become && options.become ? new BecomeDialogue(become, options.become) : undefined;
     return new Promise<ExecResult>((resolve, reject) => {
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
       const life = new ExecLifecycle({
         timeoutMs: options.timeoutMs,
         signal: options.signal,
@@ -69,22 +66,15 @@ export class LocalConnection implements Connection {
           } catch {}
         },
       });
-      const sendStdin = () => {
-        if (stdin) child.stdin.write(stdin);
-        child.stdin.end();
-      };
-      const take = (chunk: Buffer, stream: 'stdout' | 'stderr') => {
-        const sink = stream === 'stdout' ? out : err;
-        if (!dialogue) return void sink.push(chunk);
-        const step = dialogue.push(chunk, stream);
-        if (step.output) sink.push(step.output);
-        if (step.reply) child.stdin.write(`${step.reply.reveal()}\n`);
-        if (step.failure) life.fail(connectionError('BECOME_FAILED', this.host, place, step.failure));
-        if (step.escalated) sendStdin();
-      };
+      const io = new CommandIo({
+        dialogue: become && options.become ? new BecomeDialogue(become, options.become) : undefined,
+        stdin: stdinBuffer(options.stdin),
+        sink: child.stdin,
+        onFailure: (reason) => life.fail(connectionError('BECOME_FAILED', this.host, place, reason)),
+      });
       child.stdin.on('error', () => undefined);
-      child.stdout.on('data', (chunk: Buffer) => take(chunk, 'stdout'));
-      child.stderr.on('data', (chunk: Buffer) => take(chunk, 'stderr'));
+      child.stdout.on('data', (chunk: Buffer) => io.take(chunk, 'stdout'));
+      child.stderr.on('data', (chunk: Buffer) => io.take(chunk, 'stderr'));
       child.on('error', (error) => {
         life.failure ??= new RunnerError('CONNECT_FAILED', `${place}: cannot run /bin/sh: ${error.message}`, {
           host: this.host,
@@ -94,12 +84,11 @@ export class LocalConnection implements Connection {
       child.on('close', (code, signal) => {
         life.settle();
         if (life.failure) return reject(life.failure);
-        if (dialogue && !dialogue.escalated && !life.timedOut) {
-          return reject(connectionError('BECOME_FAILED', this.host, place, dialogue.failure()));
-        }
-        resolve(life.result(code, signal?.replace(/^SIG/, ''), out, err));
+        const refused = io.becomeFailure(life.timedOut);
+        if (refused) return reject(connectionError('BECOME_FAILED', this.host, place, refused));
+        resolve(life.result(code, signal?.replace(/^SIG/, ''), io.out, io.err));
       });
-      if (!dialogue) sendStdin();
+      io.start();
     });
   }
 

@@ -1,5 +1,6 @@
 import { becomeCommand } from '../become.js';
 import { BecomeDialogue } from '../become-dialogue.js';
+import { CommandIo } from '../command-io.js';
 import { stdinBuffer } from '../content.js';
 import { connectionError } from '../errors.js';
 import { ExecLifecycle } from '../exec-lifecycle.js';
@@ -27,12 +28,7 @@ export async function execOnChannel(
   const line = `${killable ? pidPrefix(marker) : ''}${become ? become.command : full}`;
   const sniffer = killable ? new PidSniffer(marker) : undefined;
   const { channel, exit } = await openExec(ctx, line, become?.pty ?? false);
-  const stdin = stdinBuffer(options.stdin);
-  const dialogue = become && options.become ? new BecomeDialogue(become, options.become) : undefined;
-
   return new Promise<ExecResult>((resolve, reject) => {
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
     const life = new ExecLifecycle({
       timeoutMs: options.timeoutMs,
       signal: options.signal,
@@ -40,25 +36,16 @@ export async function execOnChannel(
       cancelled: () => cancelledError(ctx),
       kill: () => void killRemote(ctx, channel, sniffer?.pgid),
     });
-
-    const sendStdin = () => {
-      if (stdin && stdin.length > 0) channel.write(stdin);
-      channel.end();
-    };
-    const take = (chunk: Buffer, stream: 'stdout' | 'stderr') => {
-      const sink = stream === 'stdout' ? out : err;
-      if (!dialogue) return void sink.push(chunk);
-      const step = dialogue.push(chunk, stream);
-      if (step.output) sink.push(step.output);
-      if (step.reply) channel.write(`${step.reply.reveal()}\n`);
-      if (step.failure) life.fail(becomeError(ctx, step.failure));
-      if (step.escalated) sendStdin();
-    };
-
-    channel.on('data', (chunk: Buffer) => take(chunk, 'stdout'));
+    const io = new CommandIo({
+      dialogue: become && options.become ? new BecomeDialogue(become, options.become) : undefined,
+      stdin: stdinBuffer(options.stdin),
+      sink: channel,
+      onFailure: (reason) => life.fail(becomeError(ctx, reason)),
+    });
+    channel.on('data', (chunk: Buffer) => io.take(chunk, 'stdout'));
     channel.stderr.on('data', (raw: Buffer) => {
       const chunk = sniffer ? sniffer.push(raw) : raw;
-      if (chunk.length > 0) take(chunk, 'stderr');
+      if (chunk.length > 0) io.take(chunk, 'stderr');
     });
     channel.on('close', () => {
       life.settle();
@@ -68,11 +55,10 @@ export async function execOnChannel(
           connectionError('CONNECTION_LOST', ctx.host, ctx.place, 'connection lost while running a command'),
         );
       }
-      if (dialogue && !dialogue.escalated && !life.timedOut) {
-        return reject(becomeError(ctx, dialogue.failure()));
-      }
-      resolve(life.result(exit.code, exit.signal, out, err));
+      const refused = io.becomeFailure(life.timedOut);
+      if (refused) return reject(becomeError(ctx, refused));
+      resolve(life.result(exit.code, exit.signal, io.out, io.err));
     });
-    if (!dialogue) sendStdin();
+    io.start();
   });
 }
