@@ -7,6 +7,7 @@ export const PLAY_KEYWORDS = new Set([
   'name',
   'hosts',
   'vars',
+  'vars_files',
   'gather_facts',
   'become',
   'become_user',

@@ -40,6 +40,8 @@ export interface PlayDefinition {
   name: string;
   hosts: string;
   vars?: Vars;
+  /** `vars_files` as written; the YAML loader reads them into `vars` (they win over play vars). */
+  varsFiles?: { paths: string[]; where?: SourceLocation }[];
   gatherFacts?: boolean;
   become?: boolean;
   becomeUser?: string;

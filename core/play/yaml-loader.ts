@@ -5,6 +5,7 @@ import type { Vars } from '../inventory/types.js';
 import { pyyamlTags } from '../inventory/yaml11.js';
 import { PLAY_KEYWORDS, TASK_KEYWORDS } from './keywords.js';
 import type { PlaybookDefinition, PlayDefinition, SourceLocation, TaskDefinition } from './model.js';
+import { applyVarsFiles } from './play-vars-files.js';
 
 /**
  * Reads an Ansible-syntax YAML playbook into the playbook model, keeping the
@@ -23,7 +24,9 @@ export async function loadYamlPlaybook(file: string): Promise<PlaybookDefinition
       cause: error,
     });
   }
-  return parseYamlPlaybook(text, file);
+  const playbook = parseYamlPlaybook(text, file);
+  await applyVarsFiles(playbook);
+  return playbook;
 }
 
 export function parseYamlPlaybook(text: string, file: string): PlaybookDefinition {
@@ -100,6 +103,17 @@ function readPlay(map: YAMLMap, at: At, fail: Fail): PlayDefinition {
         }
         play.vars = (value ?? {}) as Vars;
         break;
+      case 'vars_files': {
+        const list = value === null ? [] : Array.isArray(value) ? value : [value];
+        play.varsFiles = list.map((item, i) => {
+          const paths = Array.isArray(item) ? item : [item];
+          if (paths.some((p) => typeof p !== 'string'))
+            fail('"vars_files" must be a list of paths', valueNode);
+          const node = isSeq(valueNode) ? (valueNode.items[i] as Node) : valueNode;
+          return { paths: paths as string[], where: at(node) };
+        });
+        break;
+      }
       case 'gather_facts':
         play.gatherFacts = asBool(value, key, valueNode, fail);
         break;
