@@ -86,6 +86,11 @@ describe(`register ${HOSTS} hosts in one run`, () => {
       expect(logs).not.toContain(s);
       expect(commands).not.toContain(s);
     }
+    // runner wrote each preconfig 0600 (the sandbox agent logs the mode it found).
+    for (const h of fx.sb.hosts) {
+      const log = readFileSync(join(h.root, 'var/log/aws/opsworks/opsworks-agent.log'), 'utf8');
+      expect(log, h.name).toContain('preconfig mode 0600');
+    }
     // Temp dirs are gone from every host.
     for (const h of fx.sb.hosts) {
       expect(readdirSync(join(h.root, 'tmp')).filter((f) => f.startsWith('opsworks-register.'))).toEqual([]);
