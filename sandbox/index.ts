@@ -16,6 +16,7 @@ import type { AwsContext, CallRecord, CommandRecord } from './aws/context.js';
 import { schedule } from './aws/opsworks/lifecycle.js';
 import { newStack } from './aws/opsworks/stacks.js';
 import { startAwsServer } from './aws/server.js';
+import { writeAwsCliConfig } from './awscli/config.js';
 import * as D from './defaults.js';
 import { envLines } from './env.js';
 import { FaultController, type Faults, type FaultsInput } from './faults.js';
@@ -95,6 +96,8 @@ export interface Sandbox {
   hosts: SandboxHost[];
   /** known_hosts lines for every host (`[address]:port key`). */
   knownHostsFile: string;
+  /** An AWS CLI config file (AWS_CONFIG_FILE) whose plugin sends every client, IAM too, to AWS_ENDPOINT_URL. */
+  awsCliConfigFile: string;
   /** `export NAME=value` lines: AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_DEFAULT_REGION, RUNNER_SANDBOX_STACK_ID. */
   env(): string;
   envVars(): Record<string, string>;
@@ -303,6 +306,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     fleet.hosts.map((h) => `[${h.address}]:${h.port} ${h.hostPublicKey}\n`).join(''),
     { mode: 0o644 },
   );
+  const awsCliConfigFile = join(dir, 'aws-cli-config');
+  writeAwsCliConfig(awsCliConfigFile, region);
   const hosts: SandboxHost[] = fleet.hosts.map((h) => ({
     name: h.name,
     address: h.address,
@@ -368,6 +373,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     dir,
     hosts,
     knownHostsFile,
+    awsCliConfigFile,
     env: () => envLines(envVars()),
     envVars,
     writeInventory: (path) =>

@@ -9,6 +9,7 @@ import type { CommandRecord } from '../aws/context.js';
 import type { FaultController } from '../faults.js';
 import { killGroup, runOnChannel } from './exec.js';
 import { serveSftp } from './sftp.js';
+import { readsCommandsFromStdin, ShellInput } from './shell-input.js';
 
 /**
  * One sandbox SSH host: an in-process ssh2 server on its own loopback address
@@ -153,19 +154,26 @@ export class SandboxSshHost {
             onStart: vanish ? () => setTimeout(disappear, VANISH_AFTER_MS).unref() : undefined,
           });
         };
+        // A shell fed commands on stdin (a shell session, or a persistent `/bin/sh` on an exec
+        // channel) runs them unseen by the exec record: record each line it reads as well.
+        const recordInput = (channel: import('ssh2').ServerChannel) => {
+          const input = new ShellInput();
+          channel.on('data', (chunk: Buffer) => {
+            for (const line of input.push(chunk.toString('utf8'))) this.#record('shell', line);
+          });
+          channel.on('end', () => {
+            for (const line of input.end()) this.#record('shell', line);
+          });
+        };
         session.on('exec', (accept, _reject, info) => {
           this.#record('exec', info.command);
-          start(accept(), ['-c', info.command]);
+          const channel = accept();
+          if (readsCommandsFromStdin(info.command)) recordInput(channel);
+          start(channel, ['-c', info.command]);
         });
         session.on('shell', (accept) => {
           const channel = accept();
-          let pending = '';
-          channel.on('data', (chunk: Buffer) => {
-            pending += chunk.toString('utf8');
-            const lines = pending.split('\n');
-            pending = lines.pop() ?? '';
-            for (const line of lines) if (line.trim()) this.#record('shell', line);
-          });
+          recordInput(channel);
           start(channel, []);
         });
         session.on('sftp', (accept) => {
