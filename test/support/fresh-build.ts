@@ -24,7 +24,12 @@ function sourceHash(): string {
         .map((e) => join(e.parentPath, e.name).slice(ROOT.length)),
     ),
   ].sort();
-  for (const file of files) hash.update(file).update('\0').update(readFileSync(join(ROOT, file))).update('\0');
+  for (const file of files)
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(join(ROOT, file)))
+      .update('\0');
   return hash.digest('hex');
 }
 
@@ -35,9 +40,13 @@ export function ensureFreshBuild(): void {
     have = readFileSync(STAMP, 'utf8');
   } catch {}
   if (have === want) return;
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+    },
+  );
   writeFileSync(STAMP, want);
 }
