@@ -4,7 +4,8 @@ import { builtinPlugins } from '../builtins.js';
 import type { RunnerConfig } from '../config/define-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { DEFAULTS } from '../config/schema.js';
-import { HOST_KEY_CHECKING_OFF_WARNING } from '../connection/host-key-check.js';
+import { HOST_KEY_CHECKING_OFF_WARNING } from '../connection/ssh/host-key-check.js';
+import { type HostKeyMode, sshRun } from '../connection/ssh/options.js';
 import type { ConnectionRunOptions } from '../connection/types.js';
 import { RunnerError } from '../errors.js';
 import { expandHome } from '../expand-home.js';
@@ -36,7 +37,7 @@ export interface RunPlayOptions {
   tags?: string[];
   skipTags?: string[];
   startAtTask?: string;
-  hostKeyChecking?: ConnectionRunOptions['hostKeyChecking'];
+  hostKeyChecking?: HostKeyMode;
   knownHosts?: string[];
   connectTimeoutSeconds?: number;
   /** Asks for a key passphrase (once per key file) when a key needs one. */
@@ -109,7 +110,7 @@ export async function runPlay(options: RunPlayOptions): Promise<RunOutcome> {
       tags: options.tags,
       skipTags: options.skipTags,
       startAtTask: options.startAtTask,
-      connection: {
+      connection: sshRun({
         connectTimeoutMs:
           (options.connectTimeoutSeconds ?? config.connectTimeout ?? DEFAULTS.connectTimeout) * 1000,
         maxHandshakes: config.maxHandshakes ?? DEFAULTS.maxHandshakes,
@@ -117,7 +118,7 @@ export async function runPlay(options: RunPlayOptions): Promise<RunOutcome> {
         knownHostsFiles: [...knownHostsFiles, ...vouchedKnownHosts],
         signal: options.killSignal,
         prompt: options.prompt,
-      },
+      }),
       connectionDefaults: { password: options.password, becomePassword: options.becomePassword },
       emit: hub.emit,
       signal: options.signal,

@@ -1,6 +1,10 @@
 import type { ClientChannel } from 'ssh2';
-import type { RunnerError } from '../errors.js';
-import { connectionError } from './errors.js';
+import type { RunnerError } from '../../errors.js';
+import { stdinBuffer } from '../content.js';
+import { connectionError } from '../errors.js';
+import { ExecLifecycle, type StopReason } from '../exec-lifecycle.js';
+import type { ExecOptions, ExecResult } from '../types.js';
+import { type ChannelContext, cancelledError, killChannel, openExec } from './channel.js';
 import {
   FrameParser,
   frameCommand,
@@ -10,8 +14,6 @@ import {
   type ShellReady,
 } from './framing.js';
 import { killRemote } from './remote-kill.js';
-import { type ChannelContext, cancelledError, killChannel, openExec, stdinBuffer } from './ssh-exec.js';
-import type { ExecOptions, ExecResult } from './types.js';
 
 /** How long a new shell may take to print its ready line before we give up on it for this host. */
 const READY_TIMEOUT_MS = 10_000;
@@ -78,47 +80,34 @@ export class ShellSession {
     options: ExecOptions,
     stdin: Buffer | undefined,
   ): Promise<ExecResult> {
-    const started = Date.now();
     const channel = shell.channel;
     const token = frameToken();
     running.parser = new FrameParser(token);
     running.channel = channel;
     return new Promise<ExecResult>((resolve, reject) => {
-      let timedOut = false;
-      const untrack = this.#ctx.track((reason) => this.#kill(shell, reason));
-      const timer =
-        options.timeoutMs && options.timeoutMs > 0
-          ? setTimeout(() => {
-              timedOut = true;
-              // The command and the shell share a process group: killing the channel ends both; the next command starts a fresh shell.
-              this.#kill(shell, 'timeout');
-            }, options.timeoutMs)
-          : undefined;
-      const onAbort = () => this.#kill(shell, cancelledError(this.#ctx));
-      options.signal?.addEventListener('abort', onAbort, { once: true });
+      // The command and the shell share a process group: a kill ends both; the next command starts a fresh shell.
+      const life = new ExecLifecycle({
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+        track: this.#ctx.track,
+        cancelled: () => cancelledError(this.#ctx),
+        kill: (reason) => this.#kill(shell, reason),
+      });
       running.finish = (outcome) => {
         if (this.#running !== running) return;
         this.#running = undefined;
-        if (timer) clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-        untrack();
-        if (timedOut) {
+        life.settle();
+        if (life.timedOut) {
           const partial = running.parser.partial();
-          resolve({
-            exitCode: null,
-            stdout: partial.stdout.toString('utf8'),
-            stderr: partial.stderr.toString('utf8'),
-            durationMs: Date.now() - started,
-            timedOut: true,
-          });
+          resolve(life.result(null, undefined, [partial.stdout], [partial.stderr]));
         } else if (outcome instanceof Error) reject(outcome);
-        else resolve({ ...outcome, durationMs: Date.now() - started });
+        else resolve({ ...outcome, durationMs: Date.now() - life.started });
       };
       channel.write(frameCommand({ command, env: options.env, stdin }, token));
     });
   }
 
-  #kill(shell: OpenShell, reason: RunnerError | 'timeout'): void {
+  #kill(shell: OpenShell, reason: StopReason): void {
     const channel = shell.channel;
     if (this.#current === channel) {
       this.#current = undefined;

@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sshConnectionFactory } from '../../../core/connection/index.js';
-import { fingerprint } from '../../../core/connection/known-hosts.js';
-import type { ConnectionRunOptions } from '../../../core/connection/types.js';
-import { Secret } from '../../../core/secret.js';
-import { loopbackAddresses, requireSshd, type Sshd, startSshd } from '../../support/sshd.js';
+import { sshConnectionFactory } from '../../../../core/connection/index.js';
+import { fingerprint } from '../../../../core/connection/ssh/known-hosts.js';
+import type { ConnectionRunOptions } from '../../../../core/connection/types.js';
+import { Secret } from '../../../../core/secret.js';
+import { loopbackAddresses, requireSshd, type Sshd, startSshd } from '../../../support/sshd.js';
 import {
   createUsers,
   failure,
@@ -16,7 +16,7 @@ import {
   runOptions,
   TEST_PASSWORD,
   tempDir,
-} from './support.js';
+} from '../support.js';
 
 const run = requireSshd();
 const USERS = ['runner-test', 'runner-nopw'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jumpFromSshArgs, parseJumpHops, splitArgs } from '../../../core/connection/proxy-jump.js';
+import { jumpFromSshArgs, parseJumpHops, splitArgs } from '../../../../core/connection/ssh/proxy-jump.js';
 
 describe('ProxyJump parsing', () => {
   it('finds -J, -o ProxyJump= and simple ProxyCommand forms', () => {

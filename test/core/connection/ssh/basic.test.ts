@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sshConnectionFactory } from '../../../core/connection/index.js';
-import type { ConnectionRunOptions, ConnectionSpec } from '../../../core/connection/types.js';
-import { requireSshd, type Sshd, startSshd } from '../../support/sshd.js';
+import { sshConnectionFactory } from '../../../../core/connection/index.js';
+import { sshRun } from '../../../../core/connection/ssh/options.js';
+import type { ConnectionRunOptions, ConnectionSpec } from '../../../../core/connection/types.js';
+import { requireSshd, type Sshd, startSshd } from '../../../support/sshd.js';
 
 const run = requireSshd();
 
@@ -25,14 +26,14 @@ describe.runIf(run)('ssh connection against a real sshd', () => {
   beforeAll(async () => {
     sshd = await startSshd();
     dir = mkdtempSync(join(tmpdir(), 'runner-conn-'));
-    options = {
+    options = sshRun({
       connectTimeoutMs: 10_000,
       maxHandshakes: 8,
       hostKeyChecking: 'accept-new',
       knownHostsFiles: [],
       recordKnownHostsFile: join(dir, 'known_hosts'),
       systemKnownHosts: false,
-    };
+    });
   });
   afterAll(async () => {
     await sshd?.stop();

@@ -1,9 +1,10 @@
 import type { SFTPWrapper } from 'ssh2';
-import type { RunnerError } from '../errors.js';
-import { connectionError } from './errors.js';
-import { type ChannelContext, execOnChannel } from './ssh-exec.js';
-import { modeString, stdinPutCommand, tempPathFor } from './transfer.js';
-import type { ExecResult, PutOptions } from './types.js';
+import type { RunnerError } from '../../errors.js';
+import { connectionError } from '../errors.js';
+import { modeString, stdinPutCommand, tempPathFor } from '../transfer.js';
+import type { ExecResult, PutOptions } from '../types.js';
+import type { ChannelContext } from './channel.js';
+import { execOnChannel } from './exec.js';
 
 function transferError(
   ctx: Pick<ChannelContext, 'host' | 'place'>,

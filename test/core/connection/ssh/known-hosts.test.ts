@@ -6,7 +6,7 @@ import {
   knownHostName,
   parseKnownHosts,
   preferredHostKeyAlgorithms,
-} from '../../../core/connection/known-hosts.js';
+} from '../../../../core/connection/ssh/known-hosts.js';
 
 function blob(type: string, body: string): Buffer {
   const t = Buffer.from(type);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ClientChannel } from 'ssh2';
-import type { ChannelContext } from './ssh-exec.js';
+import type { ChannelContext } from './channel.js';
 
 /**
  * Killing a remote command. Closing an SSH channel does not stop what runs in

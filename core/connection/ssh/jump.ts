@@ -1,13 +1,13 @@
 import { userInfo } from 'node:os';
 import type { Duplex } from 'node:stream';
 import type { Client } from 'ssh2';
-import { RunnerError } from '../errors.js';
-import { connectionError, where } from './errors.js';
+import { RunnerError } from '../../errors.js';
+import { connectionError, where } from '../errors.js';
+import { type AuthInput, resolveAuth } from './auth.js';
+import { openClient } from './client.js';
+import type { SshRun } from './options.js';
 import type { JumpHop } from './proxy-jump.js';
 import type { RunState } from './run-state.js';
-import { type AuthInput, resolveAuth } from './ssh-auth.js';
-import { openClient } from './ssh-client.js';
-import type { ConnectionRunOptions } from './types.js';
 
 /** A stream to address:port opened through an SSH connection (ssh -W, direct-tcpip). */
 export function forwardThrough(client: Client, address: string, port: number, place: string, host: string) {
@@ -44,7 +44,7 @@ export interface JumpLease {
 export async function acquireJump(
   hops: JumpHop[],
   auth: Omit<AuthInput, 'user' | 'password'>,
-  run: ConnectionRunOptions,
+  run: SshRun,
   state: RunState,
 ): Promise<JumpLease> {
   const key = hops.map((h) => `${h.user ?? ''}@${h.host}:${h.port}`).join(',');
@@ -88,7 +88,7 @@ export async function acquireJump(
 async function openChain(
   hops: JumpHop[],
   auth: Omit<AuthInput, 'user' | 'password'>,
-  run: ConnectionRunOptions,
+  run: SshRun,
   state: RunState,
 ): Promise<Client> {
   let previous: JumpLease | undefined;

@@ -7,10 +7,10 @@ import ssh2, {
   type AuthHandlerMiddleware,
   type ParsedKey,
 } from 'ssh2';
-import { RunnerError } from '../errors.js';
-import type { Secret } from '../secret.js';
+import { RunnerError } from '../../errors.js';
+import type { Secret } from '../../secret.js';
+import type { SshRun } from './options.js';
 import type { RunState } from './run-state.js';
-import type { ConnectionRunOptions } from './types.js';
 
 // ssh2 is CommonJS; Node's ESM loader only sees the exports it can detect statically, and `utils` is not one.
 const { utils } = ssh2;
@@ -38,11 +38,7 @@ export interface AuthInput {
   password?: Secret;
 }
 
-export async function resolveAuth(
-  input: AuthInput,
-  run: ConnectionRunOptions,
-  state: RunState,
-): Promise<AuthPlan> {
+export async function resolveAuth(input: AuthInput, run: SshRun, state: RunState): Promise<AuthPlan> {
   const keys: AuthPlan['keys'] = [];
   if (input.privateKeyFile) {
     // A key the inventory names must load: a typo should fail loudly, not fall through to a password.
@@ -68,7 +64,7 @@ export async function resolveAuth(
 function loadKey(
   file: string,
   passphrase: Secret | undefined,
-  run: ConnectionRunOptions,
+  run: SshRun,
   state: RunState,
   required: boolean,
 ): Promise<ParsedKey | undefined> {
@@ -83,7 +79,7 @@ function loadKey(
 async function parseKeyFile(
   file: string,
   passphrase: Secret | undefined,
-  run: ConnectionRunOptions,
+  run: SshRun,
   required: boolean,
 ): Promise<ParsedKey | undefined> {
   let data: Buffer;

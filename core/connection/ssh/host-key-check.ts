@@ -1,17 +1,15 @@
-import type { RunnerError } from '../errors.js';
-import { connectionError } from './errors.js';
+import type { RunnerError } from '../../errors.js';
+import { connectionError } from '../errors.js';
 import { checkHostKey, fingerprint, keyTypeOf } from './known-hosts.js';
 import type { KnownHostsStore } from './known-hosts-store.js';
-import type { ConnectionRunOptions } from './types.js';
-
-export type HostKeyMode = ConnectionRunOptions['hostKeyChecking'];
+import type { HostKeyMode } from './options.js';
 
 /** What the caller prints when a run turns host key checking off. */
 export const HOST_KEY_CHECKING_OFF_WARNING =
   'host key checking is off: any machine answering at a host address is trusted (possible man-in-the-middle)';
 
 /** True when the caller must print HOST_KEY_CHECKING_OFF_WARNING before connecting. */
-export function hostKeyCheckingIsOff(run: Pick<ConnectionRunOptions, 'hostKeyChecking'>): boolean {
+export function hostKeyCheckingIsOff(run: { hostKeyChecking?: HostKeyMode }): boolean {
   return run.hostKeyChecking === 'off';
 }
 

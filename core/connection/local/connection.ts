@@ -1,14 +1,15 @@
 import { spawn } from 'node:child_process';
 import { chmod, chown, rename, rm, writeFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { RunnerError } from '../errors.js';
-import { redact } from '../secret.js';
-import { becomeCommand, becomeFailureReason } from './become.js';
-import { contentBuffer } from './content.js';
-import { connectionError } from './errors.js';
-import { shQuote } from './quote.js';
-import { stdinBuffer } from './ssh-exec.js';
-import { DEFAULT_PUT_MODE, stdinPutCommand, tempPathFor } from './transfer.js';
+import { RunnerError } from '../../errors.js';
+import { becomeCommand } from '../become.js';
+import { BecomeDialogue } from '../become-dialogue.js';
+import { CommandIo } from '../command-io.js';
+import { contentBuffer, stdinBuffer } from '../content.js';
+import { connectionError } from '../errors.js';
+import { ExecLifecycle } from '../exec-lifecycle.js';
+import { shQuote } from '../quote.js';
+import { DEFAULT_PUT_MODE, stdinPutCommand, tempPathFor } from '../transfer.js';
 import type {
   CloseOptions,
   Connection,
@@ -17,7 +18,7 @@ import type {
   ExecOptions,
   ExecResult,
   PutOptions,
-} from './types.js';
+} from '../types.js';
 
 /**
  * `ansible_connection: local`: commands run on the controller through
@@ -39,105 +40,55 @@ export class LocalConnection implements Connection {
 
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     const place = this.host;
+    const cancelled = () => connectionError('CANCELLED', this.host, place, 'command cancelled');
     if (this.#closed)
       return Promise.reject(connectionError('CANCELLED', this.host, place, 'connection is closed'));
-    if (options.signal?.aborted)
-      return Promise.reject(connectionError('CANCELLED', this.host, place, 'command cancelled'));
+    if (options.signal?.aborted) return Promise.reject(cancelled());
     const become = options.become ? becomeCommand(command, options.become) : undefined;
-    const started = Date.now();
     // detached: the command gets its own process group, so a timeout kills its children too.
     const child = spawn('/bin/sh', ['-c', become ? become.command : command], {
       env: { ...process.env, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
     });
-    const stdin = stdinBuffer(options.stdin);
     return new Promise<ExecResult>((resolve, reject) => {
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      let timedOut = false;
-      let failure: RunnerError | undefined;
-      let escalated = !become;
-      let dialogue = '';
-      let scanFrom = 0;
-      let prompts = 0;
-      const killGroup = () => {
-        try {
-          if (child.pid) process.kill(-child.pid, 'SIGKILL');
-        } catch {}
-      };
-      const kill = (reason: RunnerError | 'timeout') => {
-        if (reason === 'timeout') timedOut = true;
-        else failure ??= reason;
-        killGroup();
-      };
-      this.#running.add(kill);
-      const timer = options.timeoutMs ? setTimeout(() => kill('timeout'), options.timeoutMs) : undefined;
-      const onAbort = () => kill(connectionError('CANCELLED', this.host, place, 'command cancelled'));
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      const sendStdin = () => {
-        if (stdin) child.stdin.write(stdin);
-        child.stdin.end();
-      };
-      const watch = (chunk: Buffer, isStdout: boolean) => {
-        dialogue += chunk.toString('utf8');
-        const at = dialogue.indexOf(become!.success);
-        if (isStdout && at >= 0) {
-          escalated = true;
-          const rest = dialogue.slice(at + become!.success.length).replace(/^\r?\n/, '');
-          dialogue = dialogue.slice(0, at);
-          if (rest) out.push(Buffer.from(rest));
-          sendStdin();
-        } else if (become!.prompt?.test(dialogue.slice(scanFrom))) {
-          scanFrom = dialogue.length;
-          if (++prompts === 1 && options.become?.password)
-            child.stdin.write(`${options.become.password.reveal()}\n`);
-          else
-            kill(
-              connectionError(
-                'BECOME_FAILED',
-                this.host,
-                place,
-                `incorrect ${options.become!.method} password`,
-              ),
-            );
-        }
-      };
+      const life = new ExecLifecycle({
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+        track: (stop) => {
+          this.#running.add(stop);
+          return () => this.#running.delete(stop);
+        },
+        cancelled,
+        kill: () => {
+          try {
+            if (child.pid) process.kill(-child.pid, 'SIGKILL');
+          } catch {}
+        },
+      });
+      const io = new CommandIo({
+        dialogue: become && options.become ? new BecomeDialogue(become, options.become) : undefined,
+        stdin: stdinBuffer(options.stdin),
+        sink: child.stdin,
+        onFailure: (reason) => life.fail(connectionError('BECOME_FAILED', this.host, place, reason)),
+      });
       child.stdin.on('error', () => undefined);
-      child.stdout.on('data', (c: Buffer) => (escalated ? out.push(c) : watch(c, true)));
-      child.stderr.on('data', (c: Buffer) => (escalated ? err.push(c) : watch(c, false)));
+      child.stdout.on('data', (chunk: Buffer) => io.take(chunk, 'stdout'));
+      child.stderr.on('data', (chunk: Buffer) => io.take(chunk, 'stderr'));
       child.on('error', (error) => {
-        failure ??= new RunnerError('CONNECT_FAILED', `${place}: cannot run /bin/sh: ${error.message}`, {
+        life.failure ??= new RunnerError('CONNECT_FAILED', `${place}: cannot run /bin/sh: ${error.message}`, {
           host: this.host,
           cause: error,
         });
       });
       child.on('close', (code, signal) => {
-        if (timer) clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-        this.#running.delete(kill);
-        if (failure) return reject(failure);
-        if (!escalated && !timedOut) {
-          return reject(
-            connectionError(
-              'BECOME_FAILED',
-              this.host,
-              place,
-              becomeFailureReason(options.become!.method, redact(dialogue)),
-            ),
-          );
-        }
-        const result: ExecResult = {
-          exitCode: timedOut ? null : code,
-          stdout: Buffer.concat(out).toString('utf8'),
-          stderr: Buffer.concat(err).toString('utf8'),
-          durationMs: Date.now() - started,
-          timedOut,
-        };
-        if (signal && !timedOut) result.signal = signal.replace(/^SIG/, '');
-        resolve(result);
+        life.settle();
+        if (life.failure) return reject(life.failure);
+        const refused = io.becomeFailure(life.timedOut);
+        if (refused) return reject(connectionError('BECOME_FAILED', this.host, place, refused));
+        resolve(life.result(code, signal?.replace(/^SIG/, ''), io.out, io.err));
       });
-      if (!become) sendStdin();
+      io.start();
     });
   }
 

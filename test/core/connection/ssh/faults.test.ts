@@ -1,12 +1,12 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sshConnectionFactory } from '../../../core/connection/index.js';
-import type { ConnectionRunOptions } from '../../../core/connection/types.js';
-import { isRunnerError, type RunnerError } from '../../../core/errors.js';
-import { Secret } from '../../../core/secret.js';
-import { type FaultMode, type FaultServer, startFaultServer } from '../../support/fault-ssh-server.js';
-import { hostSpec, tempDir } from './support.js';
+import { sshConnectionFactory } from '../../../../core/connection/index.js';
+import { type SshRunOptions, sshRun } from '../../../../core/connection/ssh/options.js';
+import { isRunnerError, type RunnerError } from '../../../../core/errors.js';
+import { Secret } from '../../../../core/secret.js';
+import { type FaultMode, type FaultServer, startFaultServer } from '../../../support/fault-ssh-server.js';
+import { hostSpec, tempDir } from '../support.js';
 
 /** In-process misbehaving servers: no sshd or namespace needed. */
 async function failure(work: Promise<unknown>): Promise<RunnerError> {
@@ -22,16 +22,17 @@ async function failure(work: Promise<unknown>): Promise<RunnerError> {
 describe('connection faults (in-process ssh2 server)', () => {
   let dir: string;
   const servers: FaultServer[] = [];
-  const options = (extra: Partial<ConnectionRunOptions> = {}): ConnectionRunOptions => ({
-    connectTimeoutMs: 1000,
-    maxHandshakes: 4,
-    hostKeyChecking: 'accept-new',
-    knownHostsFiles: [],
-    recordKnownHostsFile: join(dir, 'known_hosts'),
-    systemKnownHosts: false,
-    connectRetries: 0,
-    ...extra,
-  });
+  const options = (extra: SshRunOptions = {}) =>
+    sshRun({
+      connectTimeoutMs: 1000,
+      maxHandshakes: 4,
+      hostKeyChecking: 'accept-new',
+      knownHostsFiles: [],
+      recordKnownHostsFile: join(dir, 'known_hosts'),
+      systemKnownHosts: false,
+      connectRetries: 0,
+      ...extra,
+    });
   const start = async (mode: FaultMode) => {
     const server = await startFaultServer(mode, 'sudo pw 42');
     servers.push(server);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { FrameParser, frameCommand, parseReady, readyCommand } from '../../../core/connection/framing.js';
+import {
+  FrameParser,
+  frameCommand,
+  parseReady,
+  readyCommand,
+} from '../../../../core/connection/ssh/framing.js';
 
 const T = 'RUNNER-END-0123456789abcdef01234567';
 

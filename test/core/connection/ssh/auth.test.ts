@@ -2,10 +2,10 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sshConnectionFactory } from '../../../core/connection/index.js';
-import type { PromptRequest } from '../../../core/connection/types.js';
-import { Secret } from '../../../core/secret.js';
-import { requireSshd, type Sshd, startSshd } from '../../support/sshd.js';
+import { sshConnectionFactory } from '../../../../core/connection/index.js';
+import type { PromptRequest } from '../../../../core/connection/types.js';
+import { Secret } from '../../../../core/secret.js';
+import { requireSshd, type Sshd, startSshd } from '../../../support/sshd.js';
 import {
   createUsers,
   failure,
@@ -14,7 +14,7 @@ import {
   runOptions,
   TEST_PASSWORD,
   tempDir,
-} from './support.js';
+} from '../support.js';
 
 const run = requireSshd();
 const USERS = ['runner-pw'];

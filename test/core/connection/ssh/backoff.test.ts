@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, backoffSchedule } from '../../../core/connection/backoff.js';
-import { isRetryableConnectError } from '../../../core/connection/errors.js';
-import { RunnerError } from '../../../core/errors.js';
+import { isRetryableConnectError } from '../../../../core/connection/errors.js';
+import { backoffDelay, backoffSchedule } from '../../../../core/connection/ssh/backoff.js';
+import { RunnerError } from '../../../../core/errors.js';
 
 describe('reconnect backoff', () => {
   const options = { retries: 5, baseMs: 100, maxMs: 1000 };

@@ -1,10 +1,11 @@
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import ssh2, { type ServerChannel } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sshConnectionFactory } from '../../../core/connection/index.js';
-import type { Connection } from '../../../core/connection/types.js';
-import { Secret } from '../../../core/secret.js';
-import { hostSpec, tempDir } from './support.js';
+import { sshConnectionFactory } from '../../../../core/connection/index.js';
+import { sshRun } from '../../../../core/connection/ssh/options.js';
+import type { Connection } from '../../../../core/connection/types.js';
+import { Secret } from '../../../../core/secret.js';
+import { hostSpec, tempDir } from '../support.js';
 
 const { Server: SshServer, utils } = ssh2;
 
@@ -82,7 +83,7 @@ describe('exit status arriving in the same read as the exec reply', () => {
     const dir = tempDir();
     conn = sshConnectionFactory.create(
       hostSpec('127.0.0.1', { port: server.port, user: 'u', password: new Secret('login pw') }),
-      {
+      sshRun({
         connectTimeoutMs: 5000,
         maxHandshakes: 4,
         hostKeyChecking: 'off',
@@ -92,7 +93,7 @@ describe('exit status arriving in the same read as the exec reply', () => {
         connectRetries: 0,
         // Every command on its own exec channel, as become always is.
         persistentShell: false,
-      },
+      }),
     );
     await conn.connect();
   });

@@ -1,14 +1,14 @@
 import { type Socket, connect as tcpConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Client, type ConnectConfig } from 'ssh2';
-import { RunnerError } from '../errors.js';
+import { RunnerError } from '../../errors.js';
+import { classifyConnectError, connectionError, isRetryableConnectError } from '../errors.js';
+import { type AuthPlan, makeAuthHandler } from './auth.js';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
-import { classifyConnectError, connectionError, isRetryableConnectError } from './errors.js';
 import { verifyHostKey } from './host-key-check.js';
 import { preferredHostKeyAlgorithms } from './known-hosts.js';
+import type { SshRun } from './options.js';
 import type { RunState } from './run-state.js';
-import { type AuthPlan, makeAuthHandler } from './ssh-auth.js';
-import type { ConnectionRunOptions } from './types.js';
 
 /** Where to connect and how to name it in errors. */
 export interface ClientTarget {
@@ -22,7 +22,7 @@ export interface ClientTarget {
 export interface OpenClientOptions {
   target: ClientTarget;
   plan: AuthPlan;
-  run: ConnectionRunOptions;
+  run: SshRun;
   state: RunState;
   /** A fresh stream to the target per attempt (through a jump host); a TCP socket otherwise. */
   tunnel?: () => Promise<Duplex>;
@@ -46,7 +46,7 @@ const HOST_KEY_ALGORITHMS = [
  */
 export async function openClient(options: OpenClientOptions): Promise<Client> {
   const { run, state } = options;
-  const retries = run.connectRetries ?? DEFAULT_BACKOFF.retries;
+  const retries = run.connectRetries;
   for (let attempt = 0; ; attempt++) {
     checkCancelled(run, options.target);
     try {
@@ -59,7 +59,7 @@ export async function openClient(options: OpenClientOptions): Promise<Client> {
   }
 }
 
-function checkCancelled(run: ConnectionRunOptions, target: ClientTarget): void {
+function checkCancelled(run: SshRun, target: ClientTarget): void {
   if (run.signal?.aborted) throw cancelled(target);
 }
 
@@ -179,7 +179,7 @@ async function attemptOnce(options: OpenClientOptions): Promise<Client> {
         sock: stream,
         username: plan.username,
         readyTimeout: 0,
-        keepaliveInterval: run.keepaliveIntervalMs ?? 15_000,
+        keepaliveInterval: run.keepaliveIntervalMs,
         keepaliveCountMax: 3,
         algorithms: { serverHostKey },
         authHandler: makeAuthHandler(plan, tried),

@@ -1,8 +1,8 @@
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { localConnectionFactory } from '../../../core/connection/index.js';
-import { hostSpec, runOptions, tempDir } from './support.js';
+import { localConnectionFactory } from '../../../../core/connection/index.js';
+import { hostSpec, runOptions, tempDir } from '../support.js';
 
 describe('local connection', () => {
   const dir = tempDir();

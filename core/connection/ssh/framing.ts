@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { envPrefix, shQuote } from './quote.js';
+import { envPrefix, shQuote } from '../quote.js';
 
 /**
  * The wire protocol of the persistent shell: one /bin/sh per host reads

@@ -1,16 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { Client, SFTPWrapper } from 'ssh2';
-import { RunnerError } from '../errors.js';
-import { contentBuffer } from './content.js';
-import { connectionError, where } from './errors.js';
-import { acquireJump, forwardThrough, type JumpLease } from './jump.js';
-import { type JumpHop, jumpFromSshArgs, ProxyJumpError, parseJumpHops } from './proxy-jump.js';
-import { type RunState, runState } from './run-state.js';
-import { ShellSession } from './shell-session.js';
-import { resolveAuth } from './ssh-auth.js';
-import { openClient } from './ssh-client.js';
-import { type ChannelContext, cancelledError, execOnChannel } from './ssh-exec.js';
-import { putViaSftp, putViaStdin } from './ssh-put.js';
+import { RunnerError } from '../../errors.js';
+import { contentBuffer } from '../content.js';
+import { connectionError, where } from '../errors.js';
 import type {
   CloseOptions,
   Connection,
@@ -20,7 +12,17 @@ import type {
   ExecOptions,
   ExecResult,
   PutOptions,
-} from './types.js';
+} from '../types.js';
+import { resolveAuth } from './auth.js';
+import { type ChannelContext, cancelledError } from './channel.js';
+import { openClient } from './client.js';
+import { execOnChannel } from './exec.js';
+import { acquireJump, forwardThrough, type JumpLease } from './jump.js';
+import type { SshRun } from './options.js';
+import { type JumpHop, jumpFromSshArgs, ProxyJumpError, parseJumpHops } from './proxy-jump.js';
+import { putViaSftp, putViaStdin } from './put.js';
+import { type RunState, runState } from './run-state.js';
+import { ShellSession } from './shell-session.js';
 
 /** Checks a spec when the connection is built (Ansible's ConnectionBase does the same), not at first use. */
 export function validateSshSpec(spec: ConnectionSpec): { hops: JumpHop[] } {
@@ -48,7 +50,7 @@ export class SshConnection implements Connection {
   readonly host: string;
   readonly capabilities: ConnectionCapabilities = { sftp: true, persistentShell: true, become: true };
   readonly #spec: ConnectionSpec;
-  readonly #run: ConnectionRunOptions;
+  readonly #run: SshRun;
   readonly #state: RunState;
   readonly #hops: JumpHop[];
   readonly #place: string;
@@ -65,10 +67,10 @@ export class SshConnection implements Connection {
     this.#hops = validateSshSpec(spec).hops;
     this.host = spec.host;
     this.#spec = spec;
-    this.#run = run;
     this.#state = runState(run);
+    this.#run = this.#state.options;
     this.#place = where(spec.host, spec.address, spec.port);
-    if (run.persistentShell === false) this.capabilities.persistentShell = false;
+    if (!this.#run.persistentShell) this.capabilities.persistentShell = false;
   }
 
   async connect(): Promise<void> {
