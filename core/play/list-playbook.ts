@@ -22,7 +22,7 @@ export function formatListing(playbook: PlaybookDefinition, options: ListOptions
   const lines = ['', `playbook: ${options.shownAs}`];
   if (!options.hosts && !options.tasks) return `${lines.join('\n')}\n`;
   playbook.plays.forEach((play, i) => {
-    lines.push('', `  play #${i + 1} (${play.hosts}): ${play.name}\tTAGS: []`);
+    lines.push('', `  play #${i + 1} (${play.hosts}): ${play.name}\tTAGS: [${(play.tags ?? []).join(', ')}]`);
     if (options.hosts) {
       const hosts = options.hostsOf?.(i) ?? [];
       lines.push(`    pattern: ['${play.hosts}']`);
