@@ -398,6 +398,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           class: h.class,
           ...(h.instanceId ? { instanceId: h.instanceId } : {}),
           up: h.ssh.listening,
+          gone: h.ssh.gone,
         })),
         commands().length,
       ),
