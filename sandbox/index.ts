@@ -111,6 +111,8 @@ export interface Sandbox {
   commands(host?: string): CommandRecord[];
   /** Every AWS call, oldest first (at most the last 10,000). */
   calls(): CallRecord[];
+  /** Every secret access key this sandbox handed out (CreateAccessKey), deleted ones too, for tests that prove none leaked. */
+  issuedSecrets(): string[];
   /** Drives an instance to a status now (e.g. `setup_failed`, `connection_lost`). */
   setInstanceStatus(instanceId: string, status: OpsWorksStatus): void;
   reset(): Promise<void>;
@@ -202,6 +204,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     reportedOs: readOsRelease(),
     calls: [],
+    issuedSecrets: [],
   };
 
   const seed = (state: AwsState) => {
@@ -398,11 +401,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           class: h.class,
           ...(h.instanceId ? { instanceId: h.instanceId } : {}),
           up: h.ssh.listening,
+          gone: h.ssh.gone,
         })),
         commands().length,
       ),
     commands,
     calls: () => structuredClone(ctx.calls),
+    issuedSecrets: () => [...ctx.issuedSecrets],
     setInstanceStatus(instanceId, status) {
       const instance = ctx.state.instances[instanceId];
       if (!instance) throw new Error(`no instance ${instanceId} in the sandbox`);

@@ -16,6 +16,7 @@ export const PLAY_KEYWORDS = new Set([
   'strategy',
   'max_fail_percentage',
   'any_errors_fatal',
+  'tags',
   'tasks',
 ]);
 

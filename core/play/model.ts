@@ -50,6 +50,8 @@ export interface PlayDefinition {
   strategy?: 'linear' | 'free';
   maxFailPercentage?: number;
   anyErrorsFatal?: boolean;
+  /** Play tags; every task of the play carries them too, as in Ansible. */
+  tags?: string[];
   tasks: TaskDefinition[];
   where?: SourceLocation;
 }

@@ -40,6 +40,8 @@ export interface RunPlayOptions {
   hostKeyChecking?: HostKeyMode;
   knownHosts?: string[];
   connectTimeoutSeconds?: number;
+  /** Connection vars from -u, --private-key, -c, -b, ...: beneath every inventory value, as in Ansible. */
+  connectionVars?: Vars;
   /** Asks for a key passphrase (once per key file) when a key needs one. */
   prompt?: ConnectionRunOptions['prompt'];
   /** Asked once for the whole run (--ask-pass / --ask-become-pass). */
@@ -99,7 +101,10 @@ export async function runPlay(options: RunPlayOptions): Promise<RunOutcome> {
     return await runPlaybook({
       playbook,
       registry,
-      inventory,
+      inventory: {
+        hostVars: (name) => ({ ...(options.connectionVars ?? {}), ...inventory.hostVars(name) }),
+        magicVars: (name) => inventory.magicVars(name),
+      },
       selectHosts: (pattern) =>
         selectHosts(inventory, pattern, { cwd, onWarning: (message) => patternWarnings.push(message) }),
       drainWarnings: () => patternWarnings.splice(0),

@@ -143,6 +143,9 @@ function readPlay(map: YAMLMap, at: At, fail: Fail): PlayDefinition {
       case 'any_errors_fatal':
         play.anyErrorsFatal = asBool(value, key, valueNode, fail);
         break;
+      case 'tags':
+        play.tags = tagList(value);
+        break;
       case 'tasks':
         if (value === null) break;
         if (!isSeq(valueNode)) fail('play "tasks" must be a list', valueNode);
@@ -154,8 +157,20 @@ function readPlay(map: YAMLMap, at: At, fail: Fail): PlayDefinition {
     }
   }
   if (!sawHosts || !play.hosts) fail('play has no "hosts"', map);
+  if (play.tags?.length) {
+    for (const task of play.tasks) task.tags = [...new Set([...(task.tags ?? []), ...play.tags!])];
+  }
   play.name ??= play.hosts;
   return play as PlayDefinition;
+}
+
+/** `tags: [a, b]`, or `tags: a, b` as one string. */
+function tagList(value: unknown): string[] {
+  return Array.isArray(value)
+    ? value.map(String)
+    : String(value)
+        .split(',')
+        .map((t) => t.trim());
 }
 
 function asBool(value: unknown, key: string, node: Node | null, fail: Fail): boolean {
@@ -219,11 +234,7 @@ function readTask(map: YAMLMap, at: At, fail: Fail): TaskDefinition {
         task.vars = (value ?? {}) as Vars;
         break;
       case 'tags':
-        task.tags = Array.isArray(value)
-          ? value.map(String)
-          : String(value)
-              .split(',')
-              .map((t) => t.trim());
+        task.tags = tagList(value);
         break;
       case 'loop':
       case 'with_items':
