@@ -163,11 +163,12 @@ function applyEffect(h: HostLeftovers, r: EffectRecord): void {
   switch (r.op) {
     case 'iam.user':
       if (r.type === 'intent') h.users.push({ name: user, sure: false, at: r.at });
-      else if (r.type === 'done')
-        for (const u of h.users)
-          if (u.name === user) u.sure = true;
-          // Failed (EntityAlreadyExists: someone else's name): never ours to delete.
-          else remove(h.users, (u) => u.name !== user || u.sure);
+      else if (r.type === 'done') {
+        for (const u of h.users) if (u.name === user) u.sure = true;
+      } else {
+        // Failed (EntityAlreadyExists: someone else's name): never ours to delete.
+        remove(h.users, (u) => u.name !== user || u.sure);
+      }
       break;
     case 'iam.access-key':
       if (r.type === 'intent') h.keysUnknown.push(user);
