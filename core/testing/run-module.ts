@@ -52,7 +52,7 @@ export async function runModule<Args>(
     options.connection ??
     memory.factory.create(
       { host, address: host, port: 22, vars: options.vars ?? {} },
-      { connectTimeoutMs: 10_000, maxHandshakes: 1, hostKeyChecking: 'off', knownHostsFiles: [] },
+      {},
     );
   const logs: ModuleRun['logs'] = [];
   const warnings: string[] = [];

@@ -86,12 +86,7 @@ export async function runTestPlaybook(options: TestPlaybookOptions): Promise<Tes
       forks: options.forks ?? 50,
       extraVars: options.extraVars,
       check: options.check,
-      connection: {
-        connectTimeoutMs: 10_000,
-        maxHandshakes: 10,
-        hostKeyChecking: 'off',
-        knownHostsFiles: [],
-      },
+      connection: {},
       emit: hub.emit,
     });
     return { exitCode: outcome.exitCode, recap: outcome.recap, events: recording.events, ...memory };
