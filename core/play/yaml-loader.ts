@@ -6,6 +6,7 @@ import { pyyamlTags } from '../inventory/yaml11.js';
 import { PLAY_KEYWORDS, TASK_KEYWORDS } from './keywords.js';
 import type { PlaybookDefinition, PlayDefinition, SourceLocation, TaskDefinition } from './model.js';
 import { applyVarsFiles } from './play-vars-files.js';
+import { STRATEGIES } from './strategies/index.js';
 
 /**
  * Reads an Ansible-syntax YAML playbook into the playbook model, keeping the
@@ -132,9 +133,9 @@ function readPlay(map: YAMLMap, at: At, fail: Fail): PlayDefinition {
         play.serial = value as PlayDefinition['serial'];
         break;
       case 'strategy':
-        if (value !== 'linear' && value !== 'free')
-          fail(`strategy must be linear or free, got "${value}"`, valueNode);
-        play.strategy = value as 'linear' | 'free';
+        if (typeof value !== 'string' || !STRATEGIES.has(value))
+          fail(`strategy must be ${[...STRATEGIES.keys()].join(' or ')}, got "${value}"`, valueNode);
+        play.strategy = value as string;
         break;
       case 'max_fail_percentage':
         if (typeof value !== 'number') fail('max_fail_percentage must be a number', valueNode);
