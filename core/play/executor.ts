@@ -107,7 +107,8 @@ export async function runPlaybook(options: RunPlaybookOptions): Promise<RunOutco
   const interrupted = signal.aborted;
   for (const state of states.values()) {
     if (!state.done) {
-      if (interrupted && !state.final) state.final = { status: 'failed', msg: 'interrupted' };
+      if (interrupted && !state.final)
+        state.final = { status: 'interrupted', msg: 'interrupted before it finished' };
       run.finishHost(state);
     }
   }
@@ -198,7 +199,13 @@ class PlayRun {
         let active = batch;
         for (const task of tasks) {
           if (this.signal.aborted || active.length === 0) break;
-          emit({ type: 'task.start', play: play.name, task: task.name, module: task.module });
+          emit({
+            type: 'task.start',
+            play: play.name,
+            task: task.name,
+            module: task.module,
+            path: taskPath(task),
+          });
           await runPool(
             active,
             this.options.forks,
@@ -374,11 +381,26 @@ class PlayRun {
     }
     // set_fact or a task's vars moved the host: Ansible reconnects, so do we.
     await host.connection?.close().catch(() => undefined);
+    const { spec } = planned;
+    this.options.emit({
+      type: 'host.connect',
+      host: host.name,
+      connection: planned.kind,
+      address: spec.address,
+      port: spec.port,
+      user: spec.user,
+    });
     host.connection = factory.value.create(planned.spec, this.options.connection);
     host.connectionKey = planned.key;
     await host.connection.connect();
     return host.connection;
   }
+}
+
+/** `file:line` of a task, for -vv. */
+function taskPath(task: TaskDefinition): string | undefined {
+  const where = task.where;
+  return where?.file ? `${where.file}${where.line ? `:${where.line}` : ''}` : undefined;
 }
 
 /** Splits hosts into `serial` batches: a number, a percentage, or a list of them. */

@@ -93,6 +93,11 @@ export async function runPlay(options: RunPlayOptions): Promise<RunOutcome> {
     ...(options.knownHosts ?? []).map((f) => existingFile(f, cwd, '--known-hosts')),
   ];
   const hub = new EventHub(options.reporters);
+  // Ctrl-C is acknowledged in every view at once, not only when the next task ends.
+  const onStop = () => hub.emit({ type: 'run.interrupt', stage: 'stop' });
+  const onKill = () => hub.emit({ type: 'run.interrupt', stage: 'kill' });
+  options.signal?.addEventListener('abort', onStop, { once: true });
+  options.killSignal?.addEventListener('abort', onKill, { once: true });
   const patternWarnings: string[] = [];
   const hostKeyChecking = options.hostKeyChecking ?? config.hostKeyChecking ?? DEFAULTS.hostKeyChecking;
   if (hostKeyChecking === 'off') warn(HOST_KEY_CHECKING_OFF_WARNING);
@@ -128,6 +133,8 @@ export async function runPlay(options: RunPlayOptions): Promise<RunOutcome> {
       signal: options.signal,
     });
   } finally {
+    options.signal?.removeEventListener('abort', onStop);
+    options.killSignal?.removeEventListener('abort', onKill);
     await hub.close();
   }
 }
