@@ -24,6 +24,8 @@ import { resolvePlaybook } from './resolve-playbook.js';
 export interface RunPlayOptions {
   /** A plugin's playbook name or a playbook file. */
   playbook: string;
+  /** A playbook built in memory (`runner run`'s one-task play); `playbook` then only names it. */
+  playbookDefinition?: PlaybookDefinition;
   /** Inventory sources; the config's `inventory` when empty. */
   inventories?: string[];
   cwd?: string;
@@ -84,7 +86,7 @@ export async function runPlay(options: RunPlayOptions): Promise<RunOutcome> {
   const project = await loadProject({ cwd, configFile: options.configFile, plugins: options.plugins });
   const { config, registry } = project;
   const warn = options.onWarning ?? (() => {});
-  const playbook = await resolvePlaybook(options.playbook, registry, cwd);
+  const playbook = options.playbookDefinition ?? (await resolvePlaybook(options.playbook, registry, cwd));
   const vouchedKnownHosts: string[] = [];
   const inventory = await loadRunInventory(project, options, playbook, vouchedKnownHosts);
   // Checked before the run: a known_hosts file the user named and that is not there is a typo, not "no keys".
