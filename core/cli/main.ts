@@ -5,6 +5,7 @@ import { EXIT } from '../play/exit-code.js';
 import { registerInventoryCommand } from './commands/inventory.js';
 import { registerPlayCommand } from './commands/play.js';
 import { registerPluginsCommand } from './commands/plugins.js';
+import { registerRunCommand } from './commands/run.js';
 import type { CliIO } from './shared.js';
 
 /**
@@ -44,6 +45,7 @@ export async function main(argv: string[], io?: Partial<CliIO>): Promise<number>
         write(`runner: ${text.trim().replace(/^error: /, '')} (see "runner help")\n`),
     });
   registerPlayCommand(program, cli);
+  registerRunCommand(program, cli);
   registerInventoryCommand(program, cli);
   registerPluginsCommand(program, cli);
   if (wantsPluginCommands(argv)) {

@@ -109,7 +109,8 @@ export async function runPlaybook(options: RunPlaybookOptions): Promise<RunOutco
   const interrupted = signal.aborted;
   for (const state of states.values()) {
     if (!state.done) {
-      if (interrupted && !state.final) state.final = { status: 'failed', msg: 'interrupted' };
+      if (interrupted && !state.final)
+        state.final = { status: 'interrupted', msg: 'interrupted before it finished' };
       run.finishHost(state);
     }
   }
@@ -196,7 +197,13 @@ class PlayRun {
           emit({ type: 'phase', phase });
         },
         taskStart: (task) =>
-          emit({ type: 'task.start', play: play.name, task: task.name, module: task.module }),
+          emit({
+            type: 'task.start',
+            play: play.name,
+            task: task.name,
+            module: task.module,
+            path: taskPath(task),
+          }),
         breakAfterTask: (members) => {
           const reason = breakReason(play, members);
           if (!reason) return false;
@@ -302,6 +309,12 @@ class PlayRun {
     }
     if (host.final) this.finishHost(host);
   }
+}
+
+/** `file:line` of a task, for -vv. */
+function taskPath(task: TaskDefinition): string | undefined {
+  const where = task.where;
+  return where?.file ? `${where.file}${where.line ? `:${where.line}` : ''}` : undefined;
 }
 
 /** Splits hosts into `serial` batches: a number, a percentage, or a list of them. */

@@ -1,6 +1,7 @@
 import type { Connection, ConnectionRunOptions } from '../connection/types.js';
 import { RunnerError } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
+import type { RunEvent } from '../output/events.js';
 import type { PluginRegistry } from '../plugin/registry.js';
 import type { Secret } from '../secret.js';
 import { planConnection } from './connection-spec.js';
@@ -10,6 +11,7 @@ export interface HostConnectionOptions {
   registry: PluginRegistry;
   connection: ConnectionRunOptions;
   connectionDefaults?: { password?: Secret; becomePassword?: Secret };
+  emit(event: RunEvent): void;
 }
 
 /**
@@ -36,6 +38,15 @@ export async function connectHost(
     );
   }
   await host.connection?.close().catch(() => undefined);
+  const { spec } = planned;
+  options.emit({
+    type: 'host.connect',
+    host: host.name,
+    connection: planned.kind,
+    address: spec.address,
+    port: spec.port,
+    user: spec.user,
+  });
   host.connection = factory.value.create(planned.spec, options.connection);
   host.connectionKey = planned.key;
   await host.connection.connect();
