@@ -123,7 +123,7 @@ function tagsAllow(task: TaskDefinition, tags?: string[], skipTags?: string[]): 
 }
 
 /** The known name within edit distance 2, for "did you mean". */
-function closest(name: string, known: string[]): string | undefined {
+export function closest(name: string, known: string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = 3;
   for (const candidate of known) {
