@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { isRunnerError, toRunnerError } from '../errors.js';
 import { packageInfo } from '../package-info.js';
 import { EXIT } from '../play/exit-code.js';
+import { registerCompletionCommand } from './commands/completion.js';
+import { registerDocCommand } from './commands/doc.js';
 import { registerInventoryCommand } from './commands/inventory.js';
 import { registerPlayCommand } from './commands/play.js';
 import { registerPluginsCommand } from './commands/plugins.js';
@@ -48,6 +50,8 @@ export async function main(argv: string[], io?: Partial<CliIO>): Promise<number>
   registerRunCommand(program, cli);
   registerInventoryCommand(program, cli);
   registerPluginsCommand(program, cli);
+  registerDocCommand(program, cli);
+  registerCompletionCommand(program, cli);
   if (wantsPluginCommands(argv)) {
     const { builtinPlugins } = await import('../builtins.js');
     for (const plugin of await builtinPlugins()) plugin.cli?.(program);

@@ -137,7 +137,7 @@ export function tagsAllow(task: TaskDefinition, tags?: string[], skipTags?: stri
 }
 
 /** The known name within edit distance 2, for "did you mean". */
-function closest(name: string, known: string[]): string | undefined {
+export function closest(name: string, known: string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = 3;
   for (const candidate of known) {

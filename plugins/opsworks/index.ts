@@ -72,6 +72,7 @@ export function addStackIdOption(program: Command): void {
 /** The `register` playbook and the OpsWorks steps it is made of. */
 export default definePlugin({
   name: 'opsworks',
+  description: 'The register playbook: bulk-registers hosts with an AWS OpsWorks Stacks stack.',
   modules: {
     opsworks_stack: opsworksStack,
     opsworks_state: opsworksState,
