@@ -9,7 +9,7 @@ export interface RegisterFixture {
   sb: Sandbox;
   inventory: string;
   work: string;
-  register(extra?: string[], options?: { timeoutMs?: number }): Promise<CliRun>;
+  register(extra?: string[], options?: { timeoutMs?: number; env?: Record<string, string> }): Promise<CliRun>;
 }
 
 export async function registerFixture(options: SandboxOptions): Promise<RegisterFixture> {
@@ -39,7 +39,7 @@ export async function registerFixture(options: SandboxOptions): Promise<Register
           ...extra,
         ],
         {
-          env: { ...sb.envVars(), AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1' },
+          env: { ...sb.envVars(), AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1', ...opts.env },
           timeoutMs: opts.timeoutMs ?? 240_000,
         },
       ),
