@@ -47,6 +47,22 @@ export const faultsSchema = z
     hostsDown: z.array(z.string()),
     /** Sandbox host names whose SSH connection drops in the middle of a command. */
     hostsVanish: z.array(z.string()),
+    /** Sandbox host names that refuse every authentication method. */
+    authRefused: z.array(z.string()),
+    /** Sandbox host names that accept TCP connections but never send the SSH banner. */
+    noBanner: z.array(z.string()),
+    /** Sandbox host names that present a new host key (a reinstalled host, or a man in the middle). */
+    changedHostKey: z.array(z.string()),
+    /**
+     * The host vanishes once a command line containing `command` starts (exec, or a line its
+     * shell reads): it goes silent, as a host that lost power does. Its processes die, its
+     * connections stall without closing, new ones get no banner, until the knob is cleared.
+     */
+    vanishDuring: z.array(z.object({ host: z.string(), command: z.string().min(1) }).strict()),
+    /** The host vanishes (as above) when an SFTP write to a path containing `path` (any path when absent) arrives. */
+    vanishOnUpload: z.array(z.object({ host: z.string(), path: z.string().optional() }).strict()),
+    /** The next N fetches of the agent installer fail with 500 InternalError; `always` fails every one. */
+    installerFetchFailures: z.union([z.number().int().min(0), z.literal('always')]),
   })
   .strict();
 
@@ -64,6 +80,12 @@ export function noFaults(): Faults {
     setupFailed: [],
     hostsDown: [],
     hostsVanish: [],
+    authRefused: [],
+    noBanner: [],
+    changedHostKey: [],
+    vanishDuring: [],
+    vanishOnUpload: [],
+    installerFetchFailures: 0,
   };
 }
 
@@ -159,5 +181,46 @@ export class FaultController {
 
   hostVanishes(name: string): boolean {
     return this.#faults.hostsVanish.includes(name);
+  }
+
+  authRefused(name: string): boolean {
+    return this.#faults.authRefused.includes(name);
+  }
+
+  noBanner(name: string): boolean {
+    return this.#faults.noBanner.includes(name);
+  }
+
+  hostKeyChanged(name: string): boolean {
+    return this.#faults.changedHostKey.includes(name);
+  }
+
+  /** Whether this command line, starting on this host, makes it vanish. */
+  vanishesOnCommand(name: string, command: string): boolean {
+    return this.#faults.vanishDuring.some((v) => v.host === name && command.includes(v.command));
+  }
+
+  /** Whether a write to this path on this host makes it vanish. */
+  vanishesOnUpload(name: string, path: string): boolean {
+    return this.#faults.vanishOnUpload.some(
+      (v) => v.host === name && (v.path === undefined || path.includes(v.path)),
+    );
+  }
+
+  /** Whether the host has a knob that makes it vanish at some point (cleared knob: it is back). */
+  mayVanish(name: string): boolean {
+    return (
+      this.#faults.vanishDuring.some((v) => v.host === name) ||
+      this.#faults.vanishOnUpload.some((v) => v.host === name)
+    );
+  }
+
+  /** Counts one fetch of the agent installer down; true when this one must fail. */
+  installerFetchFails(): boolean {
+    const left = this.#faults.installerFetchFailures;
+    if (left === 'always') return true;
+    if (left <= 0) return false;
+    this.#faults.installerFetchFailures = left - 1;
+    return true;
   }
 }

@@ -16,6 +16,7 @@ import type { AwsContext, CallRecord, CommandRecord } from './aws/context.js';
 import { schedule } from './aws/opsworks/lifecycle.js';
 import { newStack } from './aws/opsworks/stacks.js';
 import { startAwsServer } from './aws/server.js';
+import { writeAwsCliConfig } from './awscli/config.js';
 import * as D from './defaults.js';
 import { envLines } from './env.js';
 import { FaultController, type Faults, type FaultsInput } from './faults.js';
@@ -95,6 +96,8 @@ export interface Sandbox {
   hosts: SandboxHost[];
   /** known_hosts lines for every host (`[address]:port key`). */
   knownHostsFile: string;
+  /** An AWS CLI config file (AWS_CONFIG_FILE) whose plugin sends every client, IAM too, to AWS_ENDPOINT_URL. */
+  awsCliConfigFile: string;
   /** `export NAME=value` lines: AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_DEFAULT_REGION, RUNNER_SANDBOX_STACK_ID. */
   env(): string;
   envVars(): Record<string, string>;
@@ -108,6 +111,8 @@ export interface Sandbox {
   commands(host?: string): CommandRecord[];
   /** Every AWS call, oldest first (at most the last 10,000). */
   calls(): CallRecord[];
+  /** Every secret access key this sandbox handed out (CreateAccessKey), deleted ones too, for tests that prove none leaked. */
+  issuedSecrets(): string[];
   /** Drives an instance to a status now (e.g. `setup_failed`, `connection_lost`). */
   setInstanceStatus(instanceId: string, status: OpsWorksStatus): void;
   reset(): Promise<void>;
@@ -199,6 +204,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     reportedOs: readOsRelease(),
     calls: [],
+    issuedSecrets: [],
   };
 
   const seed = (state: AwsState) => {
@@ -303,6 +309,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     fleet.hosts.map((h) => `[${h.address}]:${h.port} ${h.hostPublicKey}\n`).join(''),
     { mode: 0o644 },
   );
+  const awsCliConfigFile = join(dir, 'aws-cli-config');
+  writeAwsCliConfig(awsCliConfigFile, region);
   const hosts: SandboxHost[] = fleet.hosts.map((h) => ({
     name: h.name,
     address: h.address,
@@ -368,6 +376,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     dir,
     hosts,
     knownHostsFile,
+    awsCliConfigFile,
     env: () => envLines(envVars()),
     envVars,
     writeInventory: (path) =>
@@ -392,11 +401,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           class: h.class,
           ...(h.instanceId ? { instanceId: h.instanceId } : {}),
           up: h.ssh.listening,
+          gone: h.ssh.gone,
         })),
         commands().length,
       ),
     commands,
     calls: () => structuredClone(ctx.calls),
+    issuedSecrets: () => [...ctx.issuedSecrets],
     setInstanceStatus(instanceId, status) {
       const instance = ctx.state.instances[instanceId];
       if (!instance) throw new Error(`no instance ${instanceId} in the sandbox`);

@@ -34,6 +34,8 @@ export interface SandboxStateView {
     class: string;
     instanceId?: string;
     up: boolean;
+    /** The host vanished (a `vanishDuring`/`vanishOnUpload` knob fired) and stays silent until the knob is cleared. */
+    gone: boolean;
   }>;
   faults: Faults;
   counts: { instancesByStatus: Partial<Record<OpsWorksStatus, number>>; calls: number; commands: number };

@@ -14,6 +14,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** Where readPreconfig keeps the file's mode (a symbol: never sent, never written to the agent config). */
+const MODE = Symbol('preconfig mode');
 
 function fail(message) {
   process.stderr.write(`Registration failed: ${message}\n`);
@@ -28,12 +30,10 @@ function readPreconfig(file) {
   } catch {
     fail(`no preconfig at ${file}`);
   }
-  if ((stat.mode & 0o077) !== 0) {
-    fail(
-      `refusing to read ${file}: it is readable by others (mode ${(stat.mode & 0o777).toString(8)}); it holds a secret key, make it 0600`,
-    );
-  }
-  const config = {};
+  // The real agent reads the preconfig whatever its mode (AWS's own `aws opsworks register`
+  // writes it 0660, under umask 007), so this one does too. It notes the mode in the agent
+  // log instead, for tests of what a caller promises (runner writes it 0600).
+  const config = { [MODE]: (stat.mode & 0o777).toString(8).padStart(4, '0') };
   const lines = readFileSync(file, 'utf8').split('\n');
   for (const [index, line] of lines.entries()) {
     if (line.trim() === '') continue;
@@ -185,7 +185,7 @@ function writeAgentFiles(root, config, instanceId, credentials, privateKeyPem) {
   put('opt/aws/opsworks/current/VERSION', 'runner-sandbox-agent\n', 0o644);
   put(
     'var/log/aws/opsworks/opsworks-agent.log',
-    `${new Date().toISOString()} registered as ${instanceId}\n`,
+    `${new Date().toISOString()} preconfig mode ${config[MODE]}\n${new Date().toISOString()} registered as ${instanceId}\n`,
     0o644,
   );
 }

@@ -57,4 +57,6 @@ export interface AwsContext {
   instanceRole: { name: string; arn: string };
   reportedOs: { Family: string; Name: string; Version: string };
   calls: CallRecord[];
+  /** Every secret key CreateAccessKey handed out, deleted ones too: tests look for them where no secret may be. */
+  issuedSecrets: string[];
 }

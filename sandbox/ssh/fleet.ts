@@ -169,6 +169,7 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
           const down = opts.ctx.faults.hostDown(h.name);
           if (down && h.ssh.listening) await h.ssh.close();
           else if (!down && !h.ssh.listening) await h.ssh.listen(h.port);
+          h.ssh.applyFaults();
         }
       });
       return applying;

@@ -8,7 +8,9 @@ const { Server: SshServer, utils } = ssh2;
 import type { CommandRecord } from '../aws/context.js';
 import type { FaultController } from '../faults.js';
 import { killGroup, runOnChannel } from './exec.js';
+import { generateEd25519 } from './keys.js';
 import { serveSftp } from './sftp.js';
+import { readsCommandsFromStdin, ShellInput } from './shell-input.js';
 
 /**
  * One sandbox SSH host: an in-process ssh2 server on its own loopback address
@@ -40,13 +42,57 @@ export class SandboxSshHost {
   readonly config: HostConfig;
   port = 0;
   readonly #ssh: SshServerType;
+  /** The same host behind a new host key (the `changedHostKey` knob), made on first use. */
+  #rekeyed: SshServerType | undefined;
   #net: NetServer | undefined;
   readonly #sockets = new Set<Socket>();
+  /** Connections held open without a word: no banner, or a host that vanished. */
+  readonly #silent = new Set<Socket>();
+  readonly #children = new Set<import('node:child_process').ChildProcess>();
+  /** True once the host vanished (a `vanishDuring`/`vanishOnUpload` knob fired), until the knob is cleared. */
+  #gone = false;
 
   constructor(config: HostConfig) {
     this.config = config;
-    this.#ssh = new SshServer({ hostKeys: [config.hostKey] }, (client) => this.#onClient(client));
-    this.#ssh.on('error', () => {});
+    this.#ssh = this.#server(config.hostKey);
+  }
+
+  #server(hostKey: string): SshServerType {
+    const server = new SshServer({ hostKeys: [hostKey] }, (client) => this.#onClient(client));
+    server.on('error', () => {});
+    return server;
+  }
+
+  get gone(): boolean {
+    return this.#gone;
+  }
+
+  /**
+   * Goes silent, as a host that lost power: its processes die, its connections stall
+   * (nothing read is answered, nothing more is sent, nothing is closed) and new
+   * connections get no banner. `applyFaults` brings it back once its knob is cleared.
+   */
+  vanish(): void {
+    if (this.#gone) return;
+    this.#gone = true;
+    for (const child of this.#children) killGroup(child, 'SIGKILL');
+    for (const socket of this.#sockets) this.#silence(socket);
+  }
+
+  #silence(socket: Socket): void {
+    socket.removeAllListeners('data');
+    socket.on('data', () => {});
+    socket.write = (() => true) as Socket['write'];
+    this.#silent.add(socket);
+  }
+
+  /** Follows the knobs: a vanished host whose knob was cleared comes back, held connections close. */
+  applyFaults(): void {
+    const { faults, name } = this.config;
+    if (this.#gone && !faults.mayVanish(name)) this.#gone = false;
+    if (this.#gone || faults.noBanner(name)) return;
+    for (const socket of this.#silent) socket.destroy();
+    this.#silent.clear();
   }
 
   get listening(): boolean {
@@ -56,13 +102,26 @@ export class SandboxSshHost {
   /** Listens on the host's address; port 0 picks one. Rejects with the listen error (EADDRINUSE...). */
   listen(port: number): Promise<number> {
     const net = createServer((socket) => {
-      if (this.config.faults.hostDown(this.config.name)) {
+      const { faults, name } = this.config;
+      if (faults.hostDown(name)) {
         socket.destroy();
         return;
       }
       this.#sockets.add(socket);
-      socket.on('close', () => this.#sockets.delete(socket));
+      socket.on('close', () => {
+        this.#sockets.delete(socket);
+        this.#silent.delete(socket);
+      });
       socket.on('error', () => {});
+      if (this.#gone || faults.noBanner(name)) {
+        this.#silence(socket);
+        return;
+      }
+      if (faults.hostKeyChanged(name)) {
+        this.#rekeyed ??= this.#server(generateEd25519().private);
+        this.#rekeyed.injectSocket(socket);
+        return;
+      }
       this.#ssh.injectSocket(socket);
     });
     return new Promise((resolve, reject) => {
@@ -88,6 +147,7 @@ export class SandboxSshHost {
   dropConnections(): void {
     for (const socket of this.#sockets) socket.destroy();
     this.#sockets.clear();
+    this.#silent.clear();
   }
 
   #record(kind: CommandRecord['kind'], command: string): void {
@@ -98,6 +158,7 @@ export class SandboxSshHost {
     const { user, authorizedKey, password } = this.config;
     client.on('error', () => {});
     client.on('authentication', (ctx) => {
+      if (this.config.faults.authRefused(this.config.name)) return ctx.reject(['publickey', 'password']);
       if (ctx.username !== user) return ctx.reject();
       if (ctx.method === 'publickey') {
         if (ctx.key.algo !== authorizedKey.type || !sameBytes(ctx.key.data, authorizedKey.getPublicSSH())) {
@@ -141,7 +202,7 @@ export class SandboxSshHost {
             if (running) killGroup(running, 'SIGKILL');
             this.dropConnections();
           };
-          running = runOnChannel(channel, {
+          const child = runOnChannel(channel, {
             args,
             env,
             cwd: this.config.home,
@@ -152,25 +213,49 @@ export class SandboxSshHost {
             },
             onStart: vanish ? () => setTimeout(disappear, VANISH_AFTER_MS).unref() : undefined,
           });
+          running = child;
+          this.#children.add(child);
+          child.on('close', () => this.#children.delete(child));
+        };
+        // The `vanishDuring` knob: this command line makes the host vanish as it starts.
+        const vanishesOn = (line: string) => {
+          if (!this.config.faults.vanishesOnCommand(this.config.name, line)) return false;
+          this.vanish();
+          return true;
+        };
+        // A shell fed commands on stdin (a shell session, or a persistent `/bin/sh` on an exec
+        // channel) runs them unseen by the exec record: record each line it reads as well.
+        const recordInput = (channel: import('ssh2').ServerChannel) => {
+          const input = new ShellInput();
+          channel.on('data', (chunk: Buffer) => {
+            for (const line of input.push(chunk.toString('utf8'))) {
+              this.#record('shell', line);
+              vanishesOn(line);
+            }
+          });
+          channel.on('end', () => {
+            for (const line of input.end()) this.#record('shell', line);
+          });
         };
         session.on('exec', (accept, _reject, info) => {
           this.#record('exec', info.command);
-          start(accept(), ['-c', info.command]);
+          const channel = accept();
+          if (vanishesOn(info.command)) return;
+          if (readsCommandsFromStdin(info.command)) recordInput(channel);
+          start(channel, ['-c', info.command]);
         });
         session.on('shell', (accept) => {
           const channel = accept();
-          let pending = '';
-          channel.on('data', (chunk: Buffer) => {
-            pending += chunk.toString('utf8');
-            const lines = pending.split('\n');
-            pending = lines.pop() ?? '';
-            for (const line of lines) if (line.trim()) this.#record('shell', line);
-          });
+          recordInput(channel);
           start(channel, []);
         });
         session.on('sftp', (accept) => {
           this.#record('subsystem', 'sftp');
-          serveSftp(accept(), this.config.home);
+          serveSftp(accept(), this.config.home, (path) => {
+            if (!this.config.faults.vanishesOnUpload(this.config.name, path)) return false;
+            this.vanish();
+            return true;
+          });
         });
         session.on('subsystem', (_accept, reject, info) => {
           this.#record('subsystem', info.name);

@@ -63,8 +63,13 @@ function statusOf(error: unknown): number {
   return STATUS_CODE.FAILURE;
 }
 
-export function serveSftp(sftp: SFTPWrapper, home: string): void {
+/**
+ * `onWrite` is told the path of each file written to before the write happens; when it answers
+ * true the request is dropped unanswered (the host vanished during the upload).
+ */
+export function serveSftp(sftp: SFTPWrapper, home: string, onWrite?: (path: string) => boolean): void {
   const handles = new Map<number, Handle>();
+  const paths = new Map<number, string>();
   let nextHandle = 1;
   const at = (p: string) => (isAbsolute(p) ? p : resolve(home, p || '.'));
   const newHandle = (h: Handle): Buffer => {
@@ -99,7 +104,9 @@ export function serveSftp(sftp: SFTPWrapper, home: string): void {
     attempt(reqid, () => {
       const mode = flagsToString(flags) ?? 'r';
       const fd = openSync(at(filename), mode, attrs?.mode !== undefined ? attrs.mode & 0o7777 : 0o644);
-      sftp.handle(reqid, newHandle({ kind: 'file', fd }));
+      const handle = newHandle({ kind: 'file', fd });
+      paths.set(handle.readUInt32BE(0), at(filename));
+      sftp.handle(reqid, handle);
     }),
   );
   sftp.on('READ', (reqid, handle, offset, length) =>
@@ -114,8 +121,9 @@ export function serveSftp(sftp: SFTPWrapper, home: string): void {
   );
   sftp.on('WRITE', (reqid, handle, offset, data) =>
     attempt(reqid, () => {
-      const [, h] = getHandle(handle);
+      const [id, h] = getHandle(handle);
       if (h?.kind !== 'file') return void sftp.status(reqid, STATUS_CODE.FAILURE, 'bad handle');
+      if (onWrite?.(paths.get(id) ?? '')) return;
       writeSync(h.fd, data, 0, data.length, offset);
       sftp.status(reqid, STATUS_CODE.OK);
     }),

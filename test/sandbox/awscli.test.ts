@@ -133,6 +133,82 @@ describe.skipIf(!present)('the sandbox through /usr/bin/aws (CLI v2.9)', () => {
     );
   });
 
+  it('aws opsworks register installs the agent on a sandbox SSH host and registers it end to end', async () => {
+    const host = sb.hosts.find((h) => h.class === 'on-premises') as (typeof sb.hosts)[number];
+    // The CLI's own ssh call, with this host's port, key and known_hosts (it has no option for a port).
+    const ssh = [
+      'ssh',
+      `-p ${host.port}`,
+      `-i ${host.privateKeyFile}`,
+      `-o UserKnownHostsFile=${sb.knownHostsFile}`,
+      '-o GlobalKnownHostsFile=/dev/null',
+      '-o StrictHostKeyChecking=yes',
+      '-o BatchMode=yes',
+      `-l ${host.user}`,
+      host.address,
+    ].join(' ');
+    // No --endpoint-url: AWS_ENDPOINT_URL and the sandbox's config file (its plugin) point every
+    // client at the sandbox, IAM included, which `register` builds without the global option.
+    const out = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        AWS,
+        [
+          'opsworks',
+          'register',
+          '--stack-id',
+          sb.stackId,
+          '--infrastructure-class',
+          'on-premises',
+          '--override-ssh',
+          ssh,
+          host.name,
+        ],
+        {
+          env: {
+            PATH: process.env.PATH ?? '/usr/bin:/bin',
+            HOME: home,
+            AWS_CONFIG_FILE: sb.awsCliConfigFile,
+            AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
+            AWS_ACCESS_KEY_ID: sb.credentials.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: sb.credentials.secretAccessKey,
+            AWS_ENDPOINT_URL: sb.endpoint,
+            AWS_PAGER: '',
+          },
+          timeout: 120_000,
+        },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+      );
+    });
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toMatch(/Instance successfully registered\. Instance ID: [0-9a-f-]{36}/);
+    const userName = `OpsWorks-runner-sandbox-${host.name}`;
+    const state = sb.state();
+    const user = state.iam.users.find((u) => u.UserName === userName);
+    expect(user).toMatchObject({ Path: '/AWS/OpsWorks/', groups: [`OpsWorks-${sb.stackId}`] });
+    const instance = state.instances.find((i) => i.Hostname === host.name);
+    expect(instance).toMatchObject({
+      StackId: sb.stackId,
+      InfrastructureClass: 'on-premises',
+      RegisteredBy: user?.Arn,
+    });
+    // Every IAM call reached the sandbox (none went to the real AWS), made by the operator key.
+    const iam = sb.calls().filter((c) => c.service === 'iam');
+    expect(iam.map((c) => c.operation)).toEqual(
+      expect.arrayContaining([
+        'CreateGroup',
+        'CreateUser',
+        'AddUserToGroup',
+        'AttachUserPolicy',
+        'CreateAccessKey',
+      ]),
+    );
+    // The CLI writes the preconfig under umask 007 (0660), and the agent takes it as the real one does.
+    expect(readFileSync(join(host.root, 'var/log/aws/opsworks/opsworks-agent.log'), 'utf8')).toContain(
+      'preconfig mode 0660',
+    );
+  });
+
   it('a wrong secret is refused by signature', async () => {
     const { secretAccessKey } = sb.credentials;
     sb.credentials.secretAccessKey = 'wrong-secret-wrong-secret-wrong-secret-00';

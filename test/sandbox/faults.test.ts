@@ -146,6 +146,23 @@ describe('fault knobs', () => {
     expect(got.throttle).toEqual({ sts: { everyNth: 1 } });
   });
 
+  it('fails the agent installer fetch the next N times, or always', async () => {
+    const url = `${sb.endpoint}/opsworks-instance-agent/opsworks-agent-installer.tgz`;
+    const statuses = async (n: number) => {
+      const out: number[] = [];
+      for (let i = 0; i < n; i++) out.push((await fetch(url)).status);
+      return out;
+    };
+    sb.setFaults({ installerFetchFailures: 1 });
+    expect(await statuses(3)).toEqual([500, 200, 200]);
+    sb.setFaults({ installerFetchFailures: 'always' });
+    expect(await statuses(3)).toEqual([500, 500, 500]);
+    const body = await (await fetch(url)).text();
+    expect(body).toContain('<Code>InternalError</Code>');
+    sb.setFaults({ installerFetchFailures: 0 });
+    expect(await statuses(1)).toEqual([200]);
+  });
+
   it('takes fault knobs at start', async () => {
     const other = await startSandbox({ hosts: 0, faults: { throttle: { ec2: { everyNth: 1 } } } });
     try {

@@ -19,7 +19,12 @@ export function connect(
   return new Promise((resolve, reject) => {
     const client = new ssh2.Client();
     client.once('ready', () => resolve(client));
-    client.once('error', reject);
+    client.once('error', (error) => {
+      // A failed client may still report its socket's end later: nobody is listening then.
+      client.on('error', () => {});
+      client.destroy();
+      reject(error);
+    });
     client.connect({
       host: host.address,
       port: host.port,

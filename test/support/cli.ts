@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { RunEvent } from '../../core/output/events.js';
 
-export const BIN = fileURLToPath(new URL('../../core/cli/bin.mjs', import.meta.url));
+/** The built executable, as installed (global setup rebuilds dist/ when the sources changed). */
+export const BIN = fileURLToPath(new URL('../../dist/core/cli/bin.mjs', import.meta.url));
 
 export interface CliRun {
   code: number | null;
@@ -12,13 +13,26 @@ export interface CliRun {
   events: RunEvent[];
 }
 
+export interface CliOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+  input?: string;
+}
+
 /** Runs the real `runner` executable as a user would, with a time limit. */
-export function runCli(
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
+  return startCli(args, options).done;
+}
+
+/** Starts the real `runner` executable: its process (to signal it, as a user's Ctrl-C does) and its outcome. */
+export function startCli(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number; input?: string } = {},
-): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+  options: CliOptions = {},
+): { child: import('node:child_process').ChildProcess; done: Promise<CliRun> } {
+  let child!: import('node:child_process').ChildProcessWithoutNullStreams;
+  const done = new Promise<CliRun>((resolve, reject) => {
+    child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd,
       env: { ...process.env, CI: '1', NO_COLOR: '1', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -46,6 +60,7 @@ export function runCli(
     });
     child.stdin.end(options.input ?? '');
   });
+  return { child, done };
 }
 
 export function recapOf(run: CliRun) {

@@ -25,6 +25,7 @@ export const keyOperations: Record<string, IamOperation> = {
         CreateDate: new Date(ctx.clock()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
       };
       ctx.state.accessKeys[key.AccessKeyId] = key;
+      ctx.issuedSecrets.push(key.SecretAccessKey);
       return el('AccessKey', accessKeyXml(key, true));
     },
   },

@@ -55,6 +55,15 @@ export function handleS3(ctx: AwsContext, req: AwsRequest, trailers: Map<string,
           : `s3:${operation}`;
     authorize(ctx, 's3', req.principal, action, resource);
   }
+  // A fault knob: the installer fetch fails (push mode's GetObject and a host's curl alike).
+  if (
+    operation === 'GetObject' &&
+    bucket === ctx.installerBucket &&
+    key === ctx.installerKey &&
+    ctx.faults.installerFetchFails()
+  ) {
+    throw new AwsServiceError('InternalError', 'We encountered an internal error. Please try again.', 500);
+  }
   let reply: HttpReply;
   let mutated = false;
   switch (operation) {

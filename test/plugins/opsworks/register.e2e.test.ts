@@ -75,12 +75,21 @@ describe(`register ${HOSTS} hosts in one run`, () => {
       .map((c) => c.command)
       .join('\n');
     expect(commands).toContain('boot-registration');
+    // Commands fed to the persistent shell are in the record too, not just those with their own channel.
+    const shellLines = fx.sb.commands().filter((c) => c.kind === 'shell');
+    expect(shellLines.some((c) => c.command.includes('mktemp -d'))).toBe(true);
+    expect(shellLines.some((c) => c.command.includes('curl '))).toBe(true);
     expect(commands).toContain('OPSWORKS_ASSETS_DOWNLOAD_BUCKET=');
     for (const s of secrets) {
       expect(run.stdout).not.toContain(s);
       expect(run.stderr).not.toContain(s);
       expect(logs).not.toContain(s);
       expect(commands).not.toContain(s);
+    }
+    // runner wrote each preconfig 0600 (the sandbox agent logs the mode it found).
+    for (const h of fx.sb.hosts) {
+      const log = readFileSync(join(h.root, 'var/log/aws/opsworks/opsworks-agent.log'), 'utf8');
+      expect(log, h.name).toContain('preconfig mode 0600');
     }
     // Temp dirs are gone from every host.
     for (const h of fx.sb.hosts) {

@@ -114,6 +114,9 @@ describe('the agent installer, end to end on sandbox hosts over SSH', () => {
     });
     const agentYml = join(host.root, 'etc/aws/opsworks/instance-agent.yml');
     expect(statSync(agentYml).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(host.root, 'var/log/aws/opsworks/opsworks-agent.log'), 'utf8')).toContain(
+      'preconfig mode 0600',
+    );
     expect(readFileSync(agentYml, 'utf8')).toContain(`:instance_id: "${m?.[1]}"`);
     expect(existsSync(join(host.root, 'var/lib/aws/opsworks/rsa_key.pem'))).toBe(true);
     expect(readdirSync(join(host.root, 'tmp'))).toEqual([]);
@@ -137,12 +140,12 @@ describe('the agent installer, end to end on sandbox hosts over SSH', () => {
     });
   });
 
-  it('refuses a preconfig readable by others, without printing the secret', async () => {
+  it('reads a preconfig of any mode, as the real agent does (the AWS CLI writes it 0660), and logs the mode', async () => {
     const host = sb.hosts.filter((h) => h.class === 'on-premises')[1];
     const key = await iamUserFor(host);
     const result = await run(
       host,
-      installScript(params.AgentInstallerUrl, params.Parameters.assets_download_bucket, '022'),
+      installScript(params.AgentInstallerUrl, params.Parameters.assets_download_bucket, '007'),
       preconfig({
         stack_id: sb.stackId,
         ...params.Parameters,
@@ -150,11 +153,12 @@ describe('the agent installer, end to end on sandbox hosts over SSH', () => {
         secret_access_key: key.secret,
       }),
     );
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(
-      /Registration failed: refusing to read .*preconfig: it is readable by others \(mode 644\)/,
-    );
-    expect(result.stdout + result.stderr).not.toContain(key.secret);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Instance successfully registered\. Instance ID: /m);
+    const log = readFileSync(join(host.root, 'var/log/aws/opsworks/opsworks-agent.log'), 'utf8');
+    expect(log).toContain('preconfig mode 0660');
+    expect(result.stdout + result.stderr + log).not.toContain(key.secret);
   });
 
   it('fails clearly when the endpoint refuses the registration (failRegistration)', async () => {

@@ -117,6 +117,21 @@ describe('sandbox SSH hosts', () => {
     expect(sb.commands(h.name).map((c) => c.command)).toContain('echo recorded-marker');
   });
 
+  it('records the lines a persistent /bin/sh reads from stdin, but not here-document bodies', async () => {
+    const h = sb.hosts[1];
+    const r = await run(
+      h,
+      '/bin/sh',
+      "echo shell-marker-1\ncat > /dev/null <<'EOF'\nheredoc-body-secret\nEOF\necho shell-marker-2\n",
+    );
+    expect(r.stdout).toBe('shell-marker-1\nshell-marker-2\n');
+    const shell = sb.commands(h.name).filter((c) => c.kind === 'shell');
+    expect(shell.map((c) => c.command)).toEqual(
+      expect.arrayContaining(['echo shell-marker-1', "cat > /dev/null <<'EOF'", 'echo shell-marker-2']),
+    );
+    expect(JSON.stringify(sb.commands(h.name))).not.toContain('heredoc-body-secret');
+  });
+
   it('can be taken down (connections refused) and brought back', async () => {
     const h = sb.hosts[1];
     const up = () => sb.state().hosts.find((x) => x.name === h.name)?.up;
