@@ -50,10 +50,7 @@ export async function runModule<Args>(
   const memory = memoryConnection({ respond: options.respond });
   const connection =
     options.connection ??
-    memory.factory.create(
-      { host, address: host, port: 22, vars: options.vars ?? {} },
-      {},
-    );
+    memory.factory.create({ host, address: host, port: 22, vars: options.vars ?? {} }, {});
   const logs: ModuleRun['logs'] = [];
   const warnings: string[] = [];
   const result = await module.run(
