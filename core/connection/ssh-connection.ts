@@ -121,6 +121,10 @@ export class SshConnection implements Connection {
       if (!this.#closed)
         this.#lost ??= connectionError('CONNECTION_LOST', this.host, this.#place, 'connection lost');
       this.#jump?.release();
+      // Whatever still waits on this connection (an SFTP request, a channel) fails now, not never.
+      const reason =
+        this.#lost ?? connectionError('CANCELLED', this.host, this.#place, 'connection is closed');
+      for (const kill of [...this.#killers]) kill(reason);
     });
     return client;
   }

@@ -12,7 +12,7 @@ export interface ChannelContext {
   client: Client;
   host: string;
   place: string;
-  /** Registers a killer for close({ force }); returns the unregister function. */
+  /** Registers a killer for close({ force }) and for the connection's loss; returns the unregister function. */
   track(kill: (reason: RunnerError) => void): () => void;
 }
 
