@@ -69,6 +69,20 @@ export class SshConnection implements Connection {
     this.#state = runState(run);
     this.#place = where(spec.host, spec.address, spec.port);
     if (run.persistentShell === false) this.capabilities.persistentShell = false;
+    // The run's kill signal (a second Ctrl-C) ends every operation still waiting on this host,
+    // whether or not its caller passed a signal: a put or a shell round trip on a silent host too.
+    run.signal?.addEventListener(
+      'abort',
+      () =>
+        this.#killAll(
+          connectionError('CANCELLED', this.host, this.#place, 'killed: the run was interrupted'),
+        ),
+      { once: true },
+    );
+  }
+
+  #killAll(reason: RunnerError): void {
+    for (const kill of [...this.#killers]) kill(reason);
   }
 
   async connect(): Promise<void> {
@@ -122,9 +136,9 @@ export class SshConnection implements Connection {
         this.#lost ??= connectionError('CONNECTION_LOST', this.host, this.#place, 'connection lost');
       this.#jump?.release();
       // Whatever still waits on this connection (an SFTP request, a channel) fails now, not never.
-      const reason =
-        this.#lost ?? connectionError('CANCELLED', this.host, this.#place, 'connection is closed');
-      for (const kill of [...this.#killers]) kill(reason);
+      this.#killAll(
+        this.#lost ?? connectionError('CANCELLED', this.host, this.#place, 'connection is closed'),
+      );
     });
     return client;
   }
@@ -201,7 +215,7 @@ export class SshConnection implements Connection {
         this.#place,
         'command killed: connection closed',
       );
-      for (const kill of [...this.#killers]) kill(reason);
+      this.#killAll(reason);
     }
     const client = this.#client ?? (await this.#connecting?.catch(() => undefined));
     if (!client) return;

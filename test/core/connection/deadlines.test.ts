@@ -88,6 +88,20 @@ describe('deadlines on a host that vanishes', () => {
     expect((await put).code).toMatch(/^(CANCELLED|CONNECTION_LOST)$/);
   });
 
+  it('the run’s kill signal (a second Ctrl-C) ends a put stuck on a vanished host', async () => {
+    sb.setFaults({ vanishOnUpload: [{ host: h.name, path: 'preconfig' }] });
+    const kill = new AbortController();
+    const conn = connection({ signal: kill.signal });
+    await conn.connect();
+    const put = failure(conn.put('secret\n', join(h.home, 'preconfig'), { mode: 0o600 }));
+    for (let i = 0; i < 200 && !gone(); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(gone()).toBe(true);
+    kill.abort();
+    const error = await put;
+    expect(error.code).toBe('CANCELLED');
+    expect(error.oneLine()).toMatch(/killed: the run was interrupted/);
+  });
+
   it('a command on a host that vanishes fails once keepalives go unanswered', async () => {
     sb.setFaults({ vanishDuring: [{ host: h.name, command: 'vanish-now' }] });
     const conn = connection({ keepaliveIntervalMs: 200 });
