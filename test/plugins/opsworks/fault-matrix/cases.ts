@@ -169,6 +169,7 @@ export const CASES: MatrixCase[] = [
     code: 2,
     victim: 'failed',
     others: 'ok',
-    victimMsg: /the host stopped answering \(no reply to SFTP write in \d+ s\).*rolled back/,
+    // Whichever sees the silence first names it: the SFTP request's deadline or the SSH keepalive.
+    victimMsg: /(the host stopped answering \(no reply to SFTP write in \d+ s\)|connection lost).*rolled back/,
   },
 ];
