@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { sshConnectionFactory } from '../core/connection/index.js';
-import type { ConnectionRunOptions } from '../core/connection/types.js';
+import { sshRun } from '../core/connection/ssh/options.js';
 import { loopbackAddresses } from '../test/support/sshd.js';
 import { BENCH_USER, floor, startBenchFleet } from './support.js';
 
@@ -11,14 +11,14 @@ const MAX_HANDSHAKES = 64;
 const COMMANDS = ['uname -s', 'id -u', 'test -d /tmp && echo yes'];
 
 async function viaRunner(addresses: string[], keyFile: string, dir: string): Promise<number> {
-  const run: ConnectionRunOptions = {
+  const run = sshRun({
     connectTimeoutMs: 60_000,
     maxHandshakes: MAX_HANDSHAKES,
     hostKeyChecking: 'off',
     knownHostsFiles: [],
     recordKnownHostsFile: join(dir, 'known_hosts'),
     systemKnownHosts: false,
-  };
+  });
   const started = performance.now();
   let failed = 0;
   await Promise.all(

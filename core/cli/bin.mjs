@@ -1,13 +1,23 @@
 #!/usr/bin/env node
-// The `runner` executable. It runs the TypeScript sources directly through
-// tsx's loader (no build step to forget), which also lets configs, plugins and
-// playbooks written in TypeScript load as they are.
-import { register } from 'tsx/esm/api';
+// The `runner` executable. It runs runner's compiled JavaScript: from an
+// install this file is dist/core/cli/bin.mjs, beside the compiled main.js;
+// run as core/cli/bin.mjs in a clone, it runs the build in dist/ (`npm install`
+// or `npm run build` makes it). TypeScript is compiled only for users' own
+// files (configs, plugins, playbooks), when one is loaded.
 
 // The AWS SDK warns on every run under Node 20 that *future* SDK releases will
 // need Node 22. runner pins SDK versions that support Node 20, so the warning
 // says nothing to an operator; it would only bury the run's own output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-register();
-const { main } = await import('./main.ts');
+
+const built = import.meta.url.includes('/dist/core/cli/');
+const entry = new URL(built ? './main.js' : '../../dist/core/cli/main.js', import.meta.url);
+let main;
+try {
+  ({ main } = await import(entry.href));
+} catch (error) {
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes(entry.pathname)) throw error;
+  process.stderr.write(`runner: not built: ${entry.pathname} is missing (run "npm run build")\n`);
+  process.exit(1);
+}
 process.exitCode = await main(process.argv.slice(2));

@@ -1,15 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isRunnerError, toRunnerError } from '../errors.js';
+import { packageInfo } from '../package-info.js';
 import { EXIT } from '../play/exit-code.js';
 import { registerInventoryCommand } from './commands/inventory.js';
 import { registerPlayCommand } from './commands/play.js';
 import { registerPluginsCommand } from './commands/plugins.js';
 import type { CliIO } from './shared.js';
-
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-  version: string;
-};
 
 /**
  * Plugins add subcommands (`runner sandbox`) and options (`runner play
@@ -37,7 +33,7 @@ export async function main(argv: string[], io?: Partial<CliIO>): Promise<number>
     .description(
       'Agentless orchestration for fleets: Ansible inventories, many SSH hosts at once, plugin tasks.',
     )
-    .version(version, '-V, --version')
+    .version(packageInfo().version, '-V, --version')
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({

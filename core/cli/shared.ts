@@ -22,7 +22,7 @@ export function positiveInt(value: string): number {
  * kill running commands too. Either way the run closes its connections and
  * prints the recap.
  */
-export function interruptController(io: CliIO) {
+export function interruptController(io: CliIO): { stop: AbortSignal; kill: AbortSignal; dispose(): void } {
   const stop = new AbortController();
   const kill = new AbortController();
   // Every host's running command listens on these: hundreds of listeners are the design, not a leak.

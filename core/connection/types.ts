@@ -94,33 +94,22 @@ export interface ConnectionSpec {
   vars: Record<string, unknown>;
 }
 
+/**
+ * What every connection of one run shares. Pass the SAME object to every
+ * create() of a run: a kind keeps its per-run state (the ssh kind: handshake
+ * semaphore, parsed keys, known_hosts, jump connections) per run object.
+ */
 export interface ConnectionRunOptions {
-  connectTimeoutMs: number;
-  /** How many handshakes may be in flight at once across the run. */
-  maxHandshakes: number;
-  hostKeyChecking: 'strict' | 'accept-new' | 'off';
-  /** Extra known_hosts files to read (`--known-hosts FILE`). */
-  knownHostsFiles: string[];
+  /** Kills running commands (the second Ctrl-C). */
   signal?: AbortSignal;
-  /**
-   * Extensions (optional). Pass the SAME object to every create() of a run:
-   * the handshake semaphore, prompts, parsed keys, known_hosts and jump
-   * connections are shared per run object.
-   */
   /** Asks the user for a secret (key passphrase, SSH password); called at most once per key file / run. */
   prompt?: SecretPrompt;
-  /** Ask for an SSH password (once per run) when a host wants one and the spec has none, like `ansible -k`. */
-  askPassword?: boolean;
-  /** Where accept-new records keys; default ~/.runner/known_hosts. Also read. */
-  recordKnownHostsFile?: string;
-  /** Read ~/.ssh/known_hosts and /etc/ssh/ssh_known_hosts too; default true. */
-  systemKnownHosts?: boolean;
-  /** Keepalive interval; default 15000 (ssh2 gives up after 3 unanswered). 0 turns it off. */
-  keepaliveIntervalMs?: number;
-  /** Reconnect attempts on refused/reset connections; default 3. Never on auth or host key failure. */
-  connectRetries?: number;
-  /** Run commands through one long-lived shell channel per host; default true. */
-  persistentShell?: boolean;
+  /**
+   * Settings of each connection kind, by kind name (`ssh`: SshRunOptions in
+   * ssh/options.ts). A kind reads and checks only its own entry, so settings
+   * of one kind never travel through another.
+   */
+  kinds?: Readonly<Record<string, unknown>>;
 }
 
 export type SecretPrompt = (request: PromptRequest) => Promise<Secret>;

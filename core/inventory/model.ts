@@ -1,5 +1,4 @@
 import { RunnerError } from '../errors.js';
-import { type AnsibleList, formatInventoryGraph, toAnsibleList } from './format.js';
 import { hostVarsFor } from './precedence.js';
 import { resolveTemplates } from './templar.js';
 import type { InventoryData, InventoryGroup, Vars, VarsFileLayer } from './types.js';
@@ -237,16 +236,6 @@ export class Inventory {
       group_names: this.groupsOf(host).filter((g) => g !== 'all'),
       groups,
     };
-  }
-
-  /** Exactly the JSON shape `ansible-inventory --list` prints. */
-  toAnsibleList(): AnsibleList {
-    return toAnsibleList(this);
-  }
-
-  /** `ansible-inventory --graph` text, from `all` or the given group. */
-  graph(start = 'all'): string {
-    return formatInventoryGraph(this, start);
   }
 
   /** hostVars with `{{ var }}` templates resolved against the same vars (and the magic vars). */

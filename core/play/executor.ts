@@ -7,7 +7,7 @@ import type { Recap, RecapRow, RunEvent, TaskResult } from '../output/events.js'
 import type { PluginRegistry } from '../plugin/registry.js';
 import type { PlayHookContext } from '../plugin/types.js';
 import type { Secret } from '../secret.js';
-import { becomeRequested, connectionKind, connectionSpecFromVars } from './connection-spec.js';
+import { becomeRequested, connectionSpecFromVars, planConnection } from './connection-spec.js';
 import { exitCodeFor } from './exit-code.js';
 import { type HostState, newHostState, taskVars } from './host-state.js';
 import type { PlaybookDefinition, PlayDefinition, TaskDefinition } from './model.js';
@@ -283,7 +283,7 @@ class PlayRun {
         check: this.options.check ?? false,
         signal: this.signal,
         killSignal: this.killSignal,
-        connect: () => this.connect(host),
+        connect: () => this.connect(host, vars),
         log: (text, stream) => emit({ type: 'host.output', host: host.name, task: task.name, stream, text }),
         warn: (message) => emit({ type: 'warning', host: host.name, message }),
       });
@@ -357,41 +357,28 @@ class PlayRun {
     };
   }
 
-  private async connect(host: HostState): Promise<Connection> {
-    if (host.connection) {
+  /** The task's connection: the open one while it still fits the task's vars, else a new one. */
+  private async connect(host: HostState, vars: Vars): Promise<Connection> {
+    const planned = planConnection(host.name, vars, this.options.connectionDefaults);
+    if (host.connection && host.connectionKey === planned.key) {
       await host.connection.connect();
       return host.connection;
     }
-    const vars = host.inventoryVars;
-    const kind = connectionKind(vars);
-    const factory = this.options.registry.connections.get(kind);
+    const factory = this.options.registry.connections.get(planned.kind);
     if (!factory) {
       throw new RunnerError(
         'CONNECTION_OPTIONS_INVALID',
-        `host ${host.name}: unknown connection kind "${kind}"`,
-        {
-          host: host.name,
-        },
+        `host ${host.name}: unknown connection kind "${planned.kind}"`,
+        { host: host.name },
       );
     }
-    const spec = connectionSpecFromVars(host.name, resolveVars(vars, host));
-    spec.password ??= this.options.connectionDefaults?.password;
-    host.connection = factory.value.create(spec, this.options.connection);
+    // set_fact or a task's vars moved the host: Ansible reconnects, so do we.
+    await host.connection?.close().catch(() => undefined);
+    host.connection = factory.value.create(planned.spec, this.options.connection);
+    host.connectionKey = planned.key;
     await host.connection.connect();
     return host.connection;
   }
-}
-
-/** Connection vars may be templates (`ansible_host: "{{ ip }}"`). */
-function resolveVars(vars: Vars, host: HostState): Vars {
-  const out: Vars = { ...vars };
-  for (const key of Object.keys(vars)) {
-    if (key.startsWith('ansible_') || key.startsWith('runner_')) {
-      out[key] = render(String(vars[key]), { ...vars, inventory_hostname: host.name });
-      if (typeof vars[key] !== 'string') out[key] = vars[key];
-    }
-  }
-  return out;
 }
 
 /** Splits hosts into `serial` batches: a number, a percentage, or a list of them. */

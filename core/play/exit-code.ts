@@ -4,7 +4,8 @@ import type { Recap } from '../output/events.js';
  * Exit codes, decided here and nowhere else. They follow ansible-playbook so
  * scripts written for it keep working:
  * 0 every host ok; 1 the run could not start (bad input); 2 usage error, or one
- * or more hosts failed; 4 one or more hosts unreachable; 6 both; 99 interrupted.
+ * or more hosts failed; 4 one or more hosts unreachable, or (--syntax-check,
+ * --list-*) the playbook does not parse; 6 both; 99 interrupted.
  */
 export const EXIT = {
   OK: 0,
@@ -12,6 +13,7 @@ export const EXIT = {
   USAGE: 2,
   FAILED_HOSTS: 2,
   UNREACHABLE_HOSTS: 4,
+  PARSE_ERROR: 4,
   INTERRUPTED: 99,
 } as const;
 

@@ -15,6 +15,8 @@ export interface HostState {
   /** Undefined while the host is still in the run. */
   final?: { status: Exclude<HostStatus, 'ok'>; msg: string };
   connection?: Connection;
+  /** What `connection` was opened for (PlannedConnection.key), to reuse it only while it fits. */
+  connectionKey?: string;
   /** Set once `host.done` was emitted: exactly one per host. */
   done: boolean;
 }

@@ -7,6 +7,7 @@ export const PLAY_KEYWORDS = new Set([
   'name',
   'hosts',
   'vars',
+  'vars_files',
   'gather_facts',
   'become',
   'become_user',
@@ -15,6 +16,7 @@ export const PLAY_KEYWORDS = new Set([
   'strategy',
   'max_fail_percentage',
   'any_errors_fatal',
+  'tags',
   'tasks',
 ]);
 

@@ -40,6 +40,8 @@ export interface PlayDefinition {
   name: string;
   hosts: string;
   vars?: Vars;
+  /** `vars_files` as written; the YAML loader reads them into `vars` (they win over play vars). */
+  varsFiles?: { paths: string[]; where?: SourceLocation }[];
   gatherFacts?: boolean;
   become?: boolean;
   becomeUser?: string;
@@ -48,6 +50,8 @@ export interface PlayDefinition {
   strategy?: 'linear' | 'free';
   maxFailPercentage?: number;
   anyErrorsFatal?: boolean;
+  /** Play tags; every task of the play carries them too, as in Ansible. */
+  tags?: string[];
   tasks: TaskDefinition[];
   where?: SourceLocation;
 }

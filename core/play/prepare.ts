@@ -90,7 +90,7 @@ export function planPlays(input: PlanInput): PlannedPlay[] {
   return plan;
 }
 
-function validateTask(task: TaskDefinition, registry: PluginRegistry): void {
+export function validateTask(task: TaskDefinition, registry: PluginRegistry): void {
   const module = registry.modules.get(task.module);
   if (!module) {
     const suggestion = closest(task.module, [...registry.modules.keys()]);
@@ -112,7 +112,7 @@ function containsTemplate(value: unknown): boolean {
   return false;
 }
 
-function tagsAllow(task: TaskDefinition, tags?: string[], skipTags?: string[]): boolean {
+export function tagsAllow(task: TaskDefinition, tags?: string[], skipTags?: string[]): boolean {
   const own = new Set(task.tags ?? []);
   if (own.has('always') && !skipTags?.includes('always')) return true;
   if (skipTags?.some((t) => own.has(t))) return false;

@@ -1,11 +1,14 @@
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { builtinPlugins } from '../builtins.js';
 import type { RunnerConfig } from '../config/define-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { DEFAULTS } from '../config/schema.js';
-import { HOST_KEY_CHECKING_OFF_WARNING } from '../connection/host-key-check.js';
+import { HOST_KEY_CHECKING_OFF_WARNING } from '../connection/ssh/host-key-check.js';
+import { type HostKeyMode, sshRun } from '../connection/ssh/options.js';
 import type { ConnectionRunOptions } from '../connection/types.js';
 import { RunnerError } from '../errors.js';
+import { expandHome } from '../expand-home.js';
 import { loadInventory } from '../inventory/index.js';
 import { selectHosts } from '../inventory/patterns.js';
 import type { Vars } from '../inventory/types.js';
@@ -16,6 +19,7 @@ import { PluginRegistry } from '../plugin/registry.js';
 import type { Plugin } from '../plugin/types.js';
 import type { Secret } from '../secret.js';
 import { type RunOutcome, runPlaybook } from './executor.js';
+import type { PlaybookDefinition } from './model.js';
 import { resolvePlaybook } from './resolve-playbook.js';
 
 export interface RunPlayOptions {
@@ -33,9 +37,11 @@ export interface RunPlayOptions {
   tags?: string[];
   skipTags?: string[];
   startAtTask?: string;
-  hostKeyChecking?: ConnectionRunOptions['hostKeyChecking'];
+  hostKeyChecking?: HostKeyMode;
   knownHosts?: string[];
   connectTimeoutSeconds?: number;
+  /** Connection vars from -u, --private-key, -c, -b, ...: beneath every inventory value, as in Ansible. */
+  connectionVars?: Vars;
   /** Asks for a key passphrase (once per key file) when a key needs one. */
   prompt?: ConnectionRunOptions['prompt'];
   /** Asked once for the whole run (--ask-pass / --ask-become-pass). */
@@ -78,23 +84,15 @@ export async function runPlay(options: RunPlayOptions): Promise<RunOutcome> {
   const cwd = options.cwd ?? process.cwd();
   const project = await loadProject({ cwd, configFile: options.configFile, plugins: options.plugins });
   const { config, registry } = project;
-  const sources = options.inventories?.length
-    ? options.inventories
-    : [config.inventory ?? []].flat().map((s) => (s.startsWith('/') ? s : `${project.configDir}/${s}`));
-  if (sources.length === 0) {
-    throw new RunnerError('USAGE', 'no inventory: pass -i <inventory> or set "inventory" in the config');
-  }
   const warn = options.onWarning ?? (() => {});
   const playbook = await resolvePlaybook(options.playbook, registry, cwd);
   const vouchedKnownHosts: string[] = [];
-  const inventory = await loadInventory(sources, {
-    cwd,
-    plugins: registry.inventorySources.map((c) => c.value),
-    onWarning: (w) => warn(`${w.file ? `${w.file}${w.line ? `:${w.line}` : ''}: ` : ''}${w.message}`),
-    // group_vars/ and host_vars/ beside a playbook file apply too, as in Ansible.
-    extraVarsDirs: playbook.file ? [dirname(playbook.file)] : [],
-    onKnownHosts: (file) => vouchedKnownHosts.push(file),
-  });
+  const inventory = await loadRunInventory(project, options, playbook, vouchedKnownHosts);
+  // Checked before the run: a known_hosts file the user named and that is not there is a typo, not "no keys".
+  const knownHostsFiles = [
+    ...(config.knownHosts ?? []).map((f) => existingFile(f, project.configDir, 'config "knownHosts"')),
+    ...(options.knownHosts ?? []).map((f) => existingFile(f, cwd, '--known-hosts')),
+  ];
   const hub = new EventHub(options.reporters);
   const patternWarnings: string[] = [];
   const hostKeyChecking = options.hostKeyChecking ?? config.hostKeyChecking ?? DEFAULTS.hostKeyChecking;
@@ -103,7 +101,10 @@ export async function runPlay(options: RunPlayOptions): Promise<RunOutcome> {
     return await runPlaybook({
       playbook,
       registry,
-      inventory,
+      inventory: {
+        hostVars: (name) => ({ ...(options.connectionVars ?? {}), ...inventory.hostVars(name) }),
+        magicVars: (name) => inventory.magicVars(name),
+      },
       selectHosts: (pattern) =>
         selectHosts(inventory, pattern, { cwd, onWarning: (message) => patternWarnings.push(message) }),
       drainWarnings: () => patternWarnings.splice(0),
@@ -114,15 +115,15 @@ export async function runPlay(options: RunPlayOptions): Promise<RunOutcome> {
       tags: options.tags,
       skipTags: options.skipTags,
       startAtTask: options.startAtTask,
-      connection: {
+      connection: sshRun({
         connectTimeoutMs:
           (options.connectTimeoutSeconds ?? config.connectTimeout ?? DEFAULTS.connectTimeout) * 1000,
         maxHandshakes: config.maxHandshakes ?? DEFAULTS.maxHandshakes,
         hostKeyChecking,
-        knownHostsFiles: [...(config.knownHosts ?? []), ...(options.knownHosts ?? []), ...vouchedKnownHosts],
+        knownHostsFiles: [...knownHostsFiles, ...vouchedKnownHosts],
         signal: options.killSignal,
         prompt: options.prompt,
-      },
+      }),
       connectionDefaults: { password: options.password, becomePassword: options.becomePassword },
       emit: hub.emit,
       signal: options.signal,
@@ -130,4 +131,38 @@ export async function runPlay(options: RunPlayOptions): Promise<RunOutcome> {
   } finally {
     await hub.close();
   }
+}
+
+/** The run's inventory: -i sources, else the config's; group_vars beside the playbook too. */
+export async function loadRunInventory(
+  project: LoadedProject,
+  options: Pick<RunPlayOptions, 'inventories' | 'cwd' | 'onWarning'>,
+  playbook: PlaybookDefinition,
+  vouchedKnownHosts: string[] = [],
+) {
+  const cwd = options.cwd ?? process.cwd();
+  const sources = options.inventories?.length
+    ? options.inventories.map(expandHome)
+    : [project.config.inventory ?? []]
+        .flat()
+        .map((s) => (isAbsolute(expandHome(s)) ? expandHome(s) : `${project.configDir}/${s}`));
+  if (sources.length === 0) {
+    throw new RunnerError('USAGE', 'no inventory: pass -i <inventory> or set "inventory" in the config');
+  }
+  const warn = options.onWarning ?? (() => {});
+  return loadInventory(sources, {
+    cwd,
+    plugins: project.registry.inventorySources.map((c) => c.value),
+    onWarning: (w) => warn(`${w.file ? `${w.file}${w.line ? `:${w.line}` : ''}: ` : ''}${w.message}`),
+    // group_vars/ and host_vars/ beside a playbook file apply too, as in Ansible.
+    extraVarsDirs: playbook.file ? [dirname(playbook.file)] : [],
+    onKnownHosts: (file) => vouchedKnownHosts.push(file),
+  });
+}
+
+/** A path the user named: `~` expanded, relative to `base`, and there, else one clear error. */
+function existingFile(path: string, base: string, what: string): string {
+  const file = resolve(base, expandHome(path));
+  if (!existsSync(file)) throw new RunnerError('FILE_NOT_FOUND', `${what}: ${file}: no such file`, { file });
+  return file;
 }

@@ -5,6 +5,7 @@ import type { Vars } from '../inventory/types.js';
 import { pyyamlTags } from '../inventory/yaml11.js';
 import { PLAY_KEYWORDS, TASK_KEYWORDS } from './keywords.js';
 import type { PlaybookDefinition, PlayDefinition, SourceLocation, TaskDefinition } from './model.js';
+import { applyVarsFiles } from './play-vars-files.js';
 
 /**
  * Reads an Ansible-syntax YAML playbook into the playbook model, keeping the
@@ -23,7 +24,9 @@ export async function loadYamlPlaybook(file: string): Promise<PlaybookDefinition
       cause: error,
     });
   }
-  return parseYamlPlaybook(text, file);
+  const playbook = parseYamlPlaybook(text, file);
+  await applyVarsFiles(playbook);
+  return playbook;
 }
 
 export function parseYamlPlaybook(text: string, file: string): PlaybookDefinition {
@@ -100,6 +103,17 @@ function readPlay(map: YAMLMap, at: At, fail: Fail): PlayDefinition {
         }
         play.vars = (value ?? {}) as Vars;
         break;
+      case 'vars_files': {
+        const list = value === null ? [] : Array.isArray(value) ? value : [value];
+        play.varsFiles = list.map((item, i) => {
+          const paths = Array.isArray(item) ? item : [item];
+          if (paths.some((p) => typeof p !== 'string'))
+            fail('"vars_files" must be a list of paths', valueNode);
+          const node = isSeq(valueNode) ? (valueNode.items[i] as Node) : valueNode;
+          return { paths: paths as string[], where: at(node) };
+        });
+        break;
+      }
       case 'gather_facts':
         play.gatherFacts = asBool(value, key, valueNode, fail);
         break;
@@ -129,6 +143,9 @@ function readPlay(map: YAMLMap, at: At, fail: Fail): PlayDefinition {
       case 'any_errors_fatal':
         play.anyErrorsFatal = asBool(value, key, valueNode, fail);
         break;
+      case 'tags':
+        play.tags = tagList(value);
+        break;
       case 'tasks':
         if (value === null) break;
         if (!isSeq(valueNode)) fail('play "tasks" must be a list', valueNode);
@@ -140,8 +157,20 @@ function readPlay(map: YAMLMap, at: At, fail: Fail): PlayDefinition {
     }
   }
   if (!sawHosts || !play.hosts) fail('play has no "hosts"', map);
+  if (play.tags?.length) {
+    for (const task of play.tasks) task.tags = [...new Set([...(task.tags ?? []), ...play.tags!])];
+  }
   play.name ??= play.hosts;
   return play as PlayDefinition;
+}
+
+/** `tags: [a, b]`, or `tags: a, b` as one string. */
+function tagList(value: unknown): string[] {
+  return Array.isArray(value)
+    ? value.map(String)
+    : String(value)
+        .split(',')
+        .map((t) => t.trim());
 }
 
 function asBool(value: unknown, key: string, node: Node | null, fail: Fail): boolean {
@@ -205,11 +234,7 @@ function readTask(map: YAMLMap, at: At, fail: Fail): TaskDefinition {
         task.vars = (value ?? {}) as Vars;
         break;
       case 'tags':
-        task.tags = Array.isArray(value)
-          ? value.map(String)
-          : String(value)
-              .split(',')
-              .map((t) => t.trim());
+        task.tags = tagList(value);
         break;
       case 'loop':
       case 'with_items':

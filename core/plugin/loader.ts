@@ -1,13 +1,15 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
-import { RunnerError } from '../errors.js';
+import { isRunnerError, RunnerError } from '../errors.js';
 import { importUserModule } from '../import-module.js';
 import type { Plugin } from './types.js';
 
 /**
  * Loads a plugin named in the config: a local path (relative to the config's
- * directory; TypeScript loads without a build step because the CLI runs under
- * tsx) or an npm package name resolved from that directory.
+ * directory; TypeScript loads as it is, compiled on the fly) or an npm package
+ * name resolved from that directory. The plugin imports the API from this
+ * runner (by its package name, or `runner`) with no runner installed beside it.
  */
 export async function loadPluginSpec(spec: string | Plugin, baseDir: string): Promise<Plugin> {
   if (typeof spec !== 'string') return spec;
@@ -18,14 +20,18 @@ export async function loadPluginSpec(spec: string | Plugin, baseDir: string): Pr
   } catch (error) {
     throw new RunnerError('PLUGIN_NOT_FOUND', `plugin "${spec}" not found from ${baseDir}`, { cause: error });
   }
+  if (!existsSync(file)) {
+    throw new RunnerError('PLUGIN_NOT_FOUND', `plugin "${spec}" not found: ${file}`, { file });
+  }
   let mod: { default?: unknown; plugin?: unknown };
   try {
     mod = (await importUserModule(file)) as typeof mod;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' && isPath) {
-      throw new RunnerError('PLUGIN_NOT_FOUND', `plugin "${spec}" not found: ${file}`, {
-        file,
+    // An import inside the plugin failed: the message names what and where.
+    if (isRunnerError(error)) {
+      throw new RunnerError(error.code, `plugin "${spec}" failed to load: ${error.message}`, {
+        plugin: spec,
+        hook: 'load',
         cause: error,
       });
     }

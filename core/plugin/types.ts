@@ -133,3 +133,18 @@ export const HOOK_KINDS: { [K in keyof PluginHooks]: HookKind } = {
   afterHost: 'parallel',
   afterPlay: 'sequential',
 };
+
+/**
+ * A durable record of external side effects (a run journal): the intent is
+ * flushed before `fn` runs, the outcome after. A crash between the two leaves
+ * the intent, and the next run finishes or undoes what it may have made.
+ * `fields` and `outcome` carry names and IDs only, never a secret.
+ */
+export interface EffectJournal {
+  effect<T>(
+    op: string,
+    fields: Record<string, string | undefined>,
+    fn: () => Promise<T>,
+    outcome?: (value: T) => Record<string, string | undefined>,
+  ): Promise<T>;
+}

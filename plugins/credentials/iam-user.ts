@@ -1,4 +1,5 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
+import type { EffectJournal } from '../../core/plugin/types.js';
 import { Secret } from '../../core/secret.js';
 import { iamSdk } from '../opsworks/aws-sdk.js';
 import {
@@ -41,7 +42,11 @@ export interface IamDeps {
   limiter: RateLimiter;
   retry?: RetryOptions;
   now?: () => Date;
+  /** Each IAM entity made is journaled: intent before the call, outcome after. */
+  journal?: EffectJournal;
 }
+
+const unjournaled: EffectJournal = { effect: (_op, _fields, fn) => fn() };
 
 export function errorName(error: unknown): string {
   const e = error as { name?: string; Code?: string };
@@ -58,6 +63,7 @@ export async function createAgentUser(
   ledger: IamLedger,
 ): Promise<AgentUser> {
   const call = <T>(fn: () => Promise<T>) => limited(deps.limiter, fn, deps.retry);
+  const journal = deps.journal ?? unjournaled;
   const group = groupName(input.stackId);
   try {
     await call(() => deps.iam.send(new (iamSdk().CreateGroupCommand)({ GroupName: group, Path: IAM_PATH })));
@@ -70,8 +76,8 @@ export async function createAgentUser(
   for (let attempt = 0; attempt < USER_NAME_ATTEMPTS && !userName; attempt++) {
     const candidate = userNameAttempt(base, attempt);
     try {
-      await call(() =>
-        deps.iam.send(new (iamSdk().CreateUserCommand)({ UserName: candidate, Path: IAM_PATH })),
+      await journal.effect('iam.user', { user: candidate }, () =>
+        call(() => deps.iam.send(new (iamSdk().CreateUserCommand)({ UserName: candidate, Path: IAM_PATH }))),
       );
       userName = candidate;
     } catch (error) {
@@ -81,32 +87,44 @@ export async function createAgentUser(
   if (!userName) throw new Error("Couldn't find an unused IAM user name.");
   ledger.user = userName;
   const user = userName;
-  await call(() => deps.iam.send(new (iamSdk().AddUserToGroupCommand)({ GroupName: group, UserName: user })));
+  await journal.effect('iam.group-membership', { user, group }, () =>
+    call(() => deps.iam.send(new (iamSdk().AddUserToGroupCommand)({ GroupName: group, UserName: user }))),
+  );
   ledger.inGroup = true;
   let inline = false;
   try {
-    await call(() =>
-      deps.iam.send(
-        new (iamSdk().AttachUserPolicyCommand)({ UserName: user, PolicyArn: REGISTRATION_POLICY_ARN }),
+    await journal.effect('iam.managed-policy', { user }, () =>
+      call(() =>
+        deps.iam.send(
+          new (iamSdk().AttachUserPolicyCommand)({ UserName: user, PolicyArn: REGISTRATION_POLICY_ARN }),
+        ),
       ),
     );
     ledger.managedPolicy = true;
   } catch (error) {
     if (!isAccessDenied(error)) throw error;
     const document = inlinePolicyDocument(input.stackArn, (deps.now ?? (() => new Date()))());
-    await call(() =>
-      deps.iam.send(
-        new (iamSdk().PutUserPolicyCommand)({
-          UserName: user,
-          PolicyName: INLINE_POLICY_NAME,
-          PolicyDocument: document,
-        }),
+    await journal.effect('iam.inline-policy', { user }, () =>
+      call(() =>
+        deps.iam.send(
+          new (iamSdk().PutUserPolicyCommand)({
+            UserName: user,
+            PolicyName: INLINE_POLICY_NAME,
+            PolicyDocument: document,
+          }),
+        ),
       ),
     );
     ledger.inlinePolicy = true;
     inline = true;
   }
-  const key = await call(() => deps.iam.send(new (iamSdk().CreateAccessKeyCommand)({ UserName: user })));
+  const key = await journal.effect(
+    'iam.access-key',
+    { user },
+    () => call(() => deps.iam.send(new (iamSdk().CreateAccessKeyCommand)({ UserName: user }))),
+    // The key ID only: the secret never reaches the journal.
+    (out) => ({ accessKeyId: out.AccessKey?.AccessKeyId }),
+  );
   const accessKeyId = key.AccessKey?.AccessKeyId;
   const secretValue = key.AccessKey?.SecretAccessKey;
   if (!accessKeyId || !secretValue) throw new Error(`CreateAccessKey for ${user} returned no key`);
@@ -169,4 +187,110 @@ export async function rollbackAgentUser(
     for (const key of Object.keys(ledger) as (keyof IamLedger)[]) if (key !== 'group') delete ledger[key];
   }
   return { removed, failed };
+}
+
+/**
+ * Removes an IAM user whatever it holds, found by listing (a crashed run may
+ * not know its key ID): every access key, inline policy, attached policy and
+ * group membership, then the user. A user already gone counts as removed.
+ */
+export async function removeAgentUser(
+  deps: IamDeps,
+  user: string,
+): Promise<{ removed: string[]; failed: string[] }> {
+  const removed: string[] = [];
+  const failed: string[] = [];
+  const call = <T>(fn: () => Promise<T>) => limited(deps.limiter, fn, deps.retry);
+  const step = async (what: string, fn: () => Promise<unknown>) => {
+    try {
+      await call(fn);
+      removed.push(what);
+    } catch (error) {
+      if (isNoSuchEntity(error)) removed.push(what);
+      else failed.push(`${what} (${errorName(error) || (error as Error).message})`);
+    }
+  };
+  const sdk = iamSdk();
+  try {
+    const keys = await call(() => deps.iam.send(new sdk.ListAccessKeysCommand({ UserName: user })));
+    for (const k of keys.AccessKeyMetadata ?? []) {
+      const id = k.AccessKeyId!;
+      await step(`access key ${id}`, () =>
+        deps.iam.send(new sdk.DeleteAccessKeyCommand({ UserName: user, AccessKeyId: id })),
+      );
+    }
+    const inline = await call(() => deps.iam.send(new sdk.ListUserPoliciesCommand({ UserName: user })));
+    for (const name of inline.PolicyNames ?? []) {
+      await step(`inline policy ${name}`, () =>
+        deps.iam.send(new sdk.DeleteUserPolicyCommand({ UserName: user, PolicyName: name })),
+      );
+    }
+    const attached = await call(() =>
+      deps.iam.send(new sdk.ListAttachedUserPoliciesCommand({ UserName: user })),
+    );
+    for (const p of attached.AttachedPolicies ?? []) {
+      const arn = p.PolicyArn!;
+      await step(`managed policy ${p.PolicyName ?? arn}`, () =>
+        deps.iam.send(new sdk.DetachUserPolicyCommand({ UserName: user, PolicyArn: arn })),
+      );
+    }
+    const groups = await call(() => deps.iam.send(new sdk.ListGroupsForUserCommand({ UserName: user })));
+    for (const g of groups.Groups ?? []) {
+      const group = g.GroupName!;
+      await step(`membership of ${group}`, () =>
+        deps.iam.send(new sdk.RemoveUserFromGroupCommand({ UserName: user, GroupName: group })),
+      );
+    }
+  } catch (error) {
+    if (isNoSuchEntity(error)) return { removed, failed };
+    failed.push(`listing ${user} (${errorName(error) || (error as Error).message})`);
+    return { removed, failed };
+  }
+  await step(`user ${user}`, () => deps.iam.send(new sdk.DeleteUserCommand({ UserName: user })));
+  return { removed, failed };
+}
+
+/** Deletes every access key of a user but the one its host's agent holds (a retried CreateAccessKey may have made two). */
+export async function pruneAccessKeys(deps: IamDeps, user: string, keep: string): Promise<string[]> {
+  const call = <T>(fn: () => Promise<T>) => limited(deps.limiter, fn, deps.retry);
+  const sdk = iamSdk();
+  const keys = await call(() => deps.iam.send(new sdk.ListAccessKeysCommand({ UserName: user })));
+  const removed: string[] = [];
+  for (const k of keys.AccessKeyMetadata ?? []) {
+    if (!k.AccessKeyId || k.AccessKeyId === keep) continue;
+    const id = k.AccessKeyId;
+    await call(() => deps.iam.send(new sdk.DeleteAccessKeyCommand({ UserName: user, AccessKeyId: id })));
+    removed.push(`access key ${id}`);
+  }
+  return removed;
+}
+
+/** The user's creation time, or undefined when it does not exist. */
+export async function userCreated(deps: IamDeps, user: string): Promise<Date | undefined> {
+  try {
+    const out = await limited(
+      deps.limiter,
+      () => deps.iam.send(new (iamSdk().GetUserCommand)({ UserName: user })),
+      deps.retry,
+    );
+    return out.User?.CreateDate ?? new Date(0);
+  } catch (error) {
+    if (isNoSuchEntity(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Whether this access key belongs to this user (its host's agent holds a key the user still has). */
+export async function userHasKey(deps: IamDeps, user: string, accessKeyId: string): Promise<boolean> {
+  try {
+    const keys = await limited(
+      deps.limiter,
+      () => deps.iam.send(new (iamSdk().ListAccessKeysCommand)({ UserName: user })),
+      deps.retry,
+    );
+    return (keys.AccessKeyMetadata ?? []).some((k) => k.AccessKeyId === accessKeyId);
+  } catch (error) {
+    if (isNoSuchEntity(error)) return false;
+    throw error;
+  }
 }

@@ -60,6 +60,7 @@ export const agentCredentials = registerStep({
           iam: play.clients(o).iam,
           limiter: play.iamLimiter,
           retry: { attempts: 8, baseMs: 200, capMs: 10_000, signal: ctx.signal },
+          journal: play.journal(o).forHost(ctx.host),
         },
         { stackId: stack.stackId, stackName: stack.name, stackArn: stack.arn, iamName: target.iam_name },
         record.iam,

@@ -4,21 +4,23 @@ import { FAILED_STATUSES } from './waiter.js';
 /**
  * Whether a host's agent is already registered: a fact (a command and a pure
  * parser) plus a match against the stack's instances. The command reads only
- * the `stack_id` and `instance_id` lines of the agent's config (it also holds
- * the agent's secret key, which is never read). `RUNNER_SANDBOX_ROOT` prefixes
+ * the `stack_id`, `instance_id` and `access_key_id` lines of the agent's
+ * config (it also holds the agent's secret key, which is never read; the key
+ * ID tells a later run which IAM user the agent uses). `RUNNER_SANDBOX_ROOT` prefixes
  * the path on sandbox hosts, where the agent installs under the host's root.
  */
 export const AGENT_CONFIG = '/etc/aws/opsworks/instance-agent.yml';
 
 export const AGENT_STATE_COMMAND = [
   `f="\${RUNNER_SANDBOX_ROOT:-}${AGENT_CONFIG}"`,
-  'if [ -e "$f" ]; then echo "@@present"; grep -E \'^:(stack_id|instance_id):\' "$f" 2>/dev/null || true; else echo "@@absent"; fi',
+  'if [ -e "$f" ]; then echo "@@present"; grep -E \'^:(stack_id|instance_id|access_key_id):\' "$f" 2>/dev/null || true; else echo "@@absent"; fi',
 ].join('; ');
 
 export interface AgentState {
   present: boolean;
   stackId?: string;
   instanceId?: string;
+  accessKeyId?: string;
 }
 
 export function parseAgentState(stdout: string): AgentState {
@@ -34,7 +36,13 @@ export function parseAgentState(stdout: string): AgentState {
       return raw.replace(/^['"]|['"]$/g, '');
     }
   };
-  return { present, stackId: value('stack_id'), instanceId: value('instance_id') };
+  const accessKeyId = value('access_key_id');
+  return {
+    present,
+    stackId: value('stack_id'),
+    instanceId: value('instance_id'),
+    ...(accessKeyId ? { accessKeyId } : {}),
+  };
 }
 
 export type ExistingMatch =

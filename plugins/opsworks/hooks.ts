@@ -7,7 +7,9 @@ import { rollbackHost } from './support.js';
  * its instances fetched once, the IAM limiter, the batched waiter).
  * afterHost: a host that ended failed or unreachable after this run made IAM
  * entities or an instance for it gets them removed, whatever step failed
- * (a user's own task included), and a warning says what was rolled back.
+ * (a user's own task included), and a warning says what was rolled back;
+ * the journal records how each host ended and its lock is released.
+ * afterPlay: this run's journals are closed with an `end` record.
  */
 export function beforePlay(ctx: PlayHookContext): void {
   ctx.vars[PLAY_KEY] = new RegisterPlay();
@@ -16,10 +18,40 @@ export function beforePlay(ctx: PlayHookContext): void {
 export async function afterHost(ctx: HostHookContext): Promise<void> {
   const play = playOf(ctx.vars);
   const record = play.host(ctx.host);
-  if (record.committed || (!record.iam?.user && !record.instanceId)) return;
+  const o = record.options;
+  if (!o) return;
+  try {
+    await settle(ctx, play, record, o);
+  } finally {
+    if (record.locked) {
+      await play.locks(o).release(ctx.host);
+      record.locked = false;
+    }
+  }
+}
+
+/** Rolls back a failed host, then writes in the journal how the host ended (committed or rolled back). */
+async function settle(
+  ctx: HostHookContext,
+  play: ReturnType<typeof playOf>,
+  record: ReturnType<ReturnType<typeof playOf>['host']>,
+  o: NonNullable<ReturnType<ReturnType<typeof playOf>['host']>['options']>,
+): Promise<void> {
+  const journal = play.journal(o);
+  if (record.committed) {
+    await journal.settle(ctx.host, 'committed');
+    return;
+  }
   const failed = ctx.results.some((r) => (r.status === 'failed' && !r.ignored) || r.status === 'unreachable');
-  if (!failed) return;
-  if (!record.options) return;
-  const summary = await rollbackHost(play, record.options, record, { deregister: true });
-  if (summary) ctx.emit({ type: 'warning', host: ctx.host, message: summary });
+  if (failed && (record.iam?.user || record.instanceId)) {
+    const summary = await rollbackHost(play, o, record, { deregister: true });
+    if (summary) ctx.emit({ type: 'warning', host: ctx.host, message: summary });
+  }
+  // Only a complete rollback settles the host; otherwise the next run finishes the job from the journal.
+  if (!record.rollbackFailed && !record.iam?.user && !record.instanceId)
+    await journal.settle(ctx.host, 'rolled-back');
+}
+
+export async function afterPlay(ctx: PlayHookContext): Promise<void> {
+  await playOf(ctx.vars).endJournals();
 }

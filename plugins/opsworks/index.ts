@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { definePlugin } from '../../core/plugin/define-plugin.js';
 import type { CheckDefinition, ModuleDefinition } from '../../core/plugin/types.js';
-import { afterHost, beforePlay } from './hooks.js';
+import { afterHost, afterPlay, beforePlay } from './hooks.js';
 import { opsworksAssignLayers } from './modules/assign.js';
 import { opsworksInstall } from './modules/install.js';
 import { opsworksStack } from './modules/stack.js';
@@ -81,6 +81,6 @@ export default definePlugin({
   } as Record<string, ModuleDefinition<unknown>>,
   playbooks: { register: registerPlaybook },
   checks: [optionsCheck],
-  hooks: { beforePlay, afterHost },
+  hooks: { beforePlay, afterHost, afterPlay },
   cli: addStackIdOption,
 });

@@ -8,9 +8,24 @@ import { shQuote } from '../../core/connection/quote.js';
  * runs with privileges and removes the directory on exit, success or failure
  * (trap); the module removes it too when an earlier step failed.
  */
-export function makeTempDirCommand(): string {
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, on purpose
-  return 'umask 077 && mktemp -d "${TMPDIR:-/tmp}/opsworks-register.XXXXXXXX"';
+export function makeTempDirCommand(name: string): string {
+  if (!TEMP_NAME.test(name)) throw new Error(`not a temp dir name of ours: ${name}`);
+  // The name is chosen (and journaled) by the controller first, so a crash right after leaves a path the next run can remove.
+  return `umask 077 && d="\${TMPDIR:-/tmp}/${name}" && mkdir -m 700 -- "$d" && printf '%s\\n' "$d"`;
+}
+
+const TEMP_NAME = /^opsworks-register\.[A-Za-z0-9]{8}$/;
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+/** `opsworks-register.XXXXXXXX`, random like mktemp's. */
+export function newTempDirName(random: (n: number) => Buffer): string {
+  return `opsworks-register.${[...random(8)].map((b) => ALPHABET[b % ALPHABET.length]).join('')}`;
+}
+
+/** Removes a temp dir by name under the host's $TMPDIR (a later run cleaning up after a crash). */
+export function removeTempDirCommand(name: string): string {
+  if (!TEMP_NAME.test(name)) throw new Error(`not a temp dir name of ours: ${name}`);
+  return `rm -rf -- "\${TMPDIR:-/tmp}/${name}"`;
 }
 
 /** url mode: the host downloads the installer (retries, redirects) and untars it. */

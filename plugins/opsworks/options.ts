@@ -36,6 +36,8 @@ export interface RegisterOptions {
   target?: string;
   /** An EC2 instance ID given by the inventory (`ec2_instance_id` / `instance_id`), preferred as the ec2 target. */
   ec2InstanceId?: string;
+  /** Where run journals and host locks live (`opsworks_journal_dir`, else $RUNNER_JOURNAL_DIR or ~/.runner/journal). */
+  journalDir?: string;
 }
 
 export type OptionsResult = { ok: true; options: RegisterOptions } | { ok: false; reason: string };
@@ -159,6 +161,7 @@ export function readRegisterOptions(
     local,
     target,
     ec2InstanceId: str(vars, 'ec2_instance_id', host) ?? str(vars, 'instance_id', host),
+    journalDir: str(vars, 'opsworks_journal_dir', host),
   };
   const reason = validateRegisterArgs(toRegisterArgs(options, vars, host, platform));
   if (reason) return { ok: false, reason };

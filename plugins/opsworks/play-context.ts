@@ -8,6 +8,10 @@ import { credentialProvider } from '../credentials/controller.js';
 import type { IamLedger } from '../credentials/iam-user.js';
 import { RateLimiter } from '../credentials/limiter.js';
 import { ec2Sdk, iamSdk, opsworksSdk, s3Sdk } from './aws-sdk.js';
+import { newRunId, RunJournal } from './journal/journal.js';
+import { HostLocks } from './journal/locks.js';
+import { loadPending, type PendingHost } from './journal/reconcile.js';
+import { defaultJournalDir, LocalJournalStore } from './journal/store.js';
 import type { RegisterOptions } from './options.js';
 import { RegistrationWaiter } from './waiter.js';
 
@@ -50,6 +54,10 @@ export interface HostRecord {
   /** Registration confirmed (or not waited for): nothing to roll back any more. */
   committed?: boolean;
   rolledBack?: string[];
+  /** Rollback left something behind: the journal keeps the host open for the next run. */
+  rollbackFailed?: boolean;
+  /** This run holds the host's lock (released when the host ends). */
+  locked?: boolean;
 }
 
 /** IAM's control plane is per account: the whole fleet shares this budget. */
@@ -66,6 +74,13 @@ export class RegisterPlay {
   readonly iamLimiter: RateLimiter;
   /** API calls made through this play (for tests and the bench): operation -> count. */
   readonly calls = new Map<string, number>();
+  /** This run's ID: names its journals and its host locks. */
+  readonly run = newRunId();
+  readonly #journals = new Map<string, RunJournal>();
+  readonly #locks = new Map<string, HostLocks>();
+  readonly #pending = new Map<string, Promise<Map<string, PendingHost[]>>>();
+  /** Instances deregistered during this play: dropped from the cached instance list. */
+  readonly #gone = new Set<string>();
 
   constructor(limits = IAM_RATE) {
     this.iamLimiter = new RateLimiter(limits);
@@ -93,6 +108,73 @@ export class RegisterPlay {
 
   hostRecords(): [string, HostRecord][] {
     return [...this.#hosts.entries()];
+  }
+
+  #journalKey(o: RegisterOptions): { dir: string; key: string } {
+    const dir = o.journalDir ?? defaultJournalDir();
+    return { dir, key: `${dir}|${o.stackId}` };
+  }
+
+  /** This run's journal for the host's stack (opened on its first record). */
+  journal(o: RegisterOptions): RunJournal {
+    const { dir, key } = this.#journalKey(o);
+    let journal = this.#journals.get(key);
+    if (!journal) {
+      journal = new RunJournal(new LocalJournalStore(dir), o.stackId, this.run);
+      this.#journals.set(key, journal);
+    }
+    return journal;
+  }
+
+  locks(o: RegisterOptions): HostLocks {
+    const { dir, key } = this.#journalKey(o);
+    let locks = this.#locks.get(key);
+    if (!locks) {
+      locks = new HostLocks(dir, o.stackId, this.run);
+      this.#locks.set(key, locks);
+    }
+    return locks;
+  }
+
+  /** What earlier runs on this stack left open, per host (read once per play). */
+  pending(o: RegisterOptions): Promise<Map<string, PendingHost[]>> {
+    const { key } = this.#journalKey(o);
+    let pending = this.#pending.get(key);
+    if (!pending) {
+      pending = loadPending(this.journal(o).store, o.stackId, this.run);
+      pending.catch(() => this.#pending.delete(key));
+      this.#pending.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** Every journal this play wrote, closed with an `end` record. */
+  async endJournals(): Promise<void> {
+    await Promise.all([...this.#journals.values()].map((j) => j.end()));
+  }
+
+  /** Marks a host of earlier runs' journals as settled by this run (appended to each of them). */
+  async settlePending(o: RegisterOptions, host: string, pending: PendingHost[], note: string): Promise<void> {
+    const store = this.journal(o).store;
+    for (const p of pending) {
+      const stream = await store.open(p.ref.stack, p.ref.run);
+      try {
+        await stream.append({
+          type: 'host',
+          host,
+          state: 'reconciled',
+          at: new Date().toISOString(),
+          by: this.run,
+          note,
+        });
+      } finally {
+        await stream.close();
+      }
+    }
+  }
+
+  forget(instanceId: string): void {
+    this.#gone.add(instanceId);
   }
 
   clients(o: RegisterOptions): Clients {
@@ -178,18 +260,26 @@ export class RegisterPlay {
   }
 
   /** DescribeInstances(StackId), once per play (idempotency and hostname uniqueness). */
-  instances(o: RegisterOptions): Promise<Instance[]> {
+  async instances(o: RegisterOptions, fresh = false): Promise<Instance[]> {
+    const all = await (fresh ? this.#listInstances(o) : this.#cachedInstances(o));
+    return all.filter((i) => !this.#gone.has(i.InstanceId ?? ''));
+  }
+
+  #listInstances(o: RegisterOptions): Promise<Instance[]> {
+    const c = this.clients(o);
+    return (async () => {
+      this.count('DescribeInstances');
+      const out = await c.opsworks.send(new (opsworksSdk().DescribeInstancesCommand)({ StackId: o.stackId }));
+      return out.Instances ?? [];
+    })();
+  }
+
+  #cachedInstances(o: RegisterOptions): Promise<Instance[]> {
     const c = this.clients(o);
     const key = `${c.key}|${o.stackId}`;
     let pending = this.#instances.get(key);
     if (!pending) {
-      pending = (async () => {
-        this.count('DescribeInstances');
-        const out = await c.opsworks.send(
-          new (opsworksSdk().DescribeInstancesCommand)({ StackId: o.stackId }),
-        );
-        return out.Instances ?? [];
-      })();
+      pending = this.#listInstances(o);
       pending.catch(() => this.#instances.delete(key));
       this.#instances.set(key, pending);
     }

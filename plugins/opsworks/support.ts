@@ -122,6 +122,7 @@ export async function rollbackHost(
     if (result.failed.length === 0) record.credentials = undefined;
   }
   if (done.length) record.rolledBack = [...(record.rolledBack ?? []), ...done];
+  record.rollbackFailed = failed.length > 0;
   const parts = [
     done.length ? `rolled back: ${done.join(', ')}` : '',
     failed.length ? `could not roll back: ${failed.join(', ')}` : '',

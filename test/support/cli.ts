@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { RunEvent } from '../../core/output/events.js';
 
-export const BIN = fileURLToPath(new URL('../../core/cli/bin.mjs', import.meta.url));
+/** The built executable, as installed (global setup rebuilds dist/ when the sources changed). */
+export const BIN = fileURLToPath(new URL('../../dist/core/cli/bin.mjs', import.meta.url));
 
 export interface CliRun {
   code: number | null;

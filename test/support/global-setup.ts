@@ -1,6 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureFreshBuild } from './fresh-build.js';
 
 /**
  * Every temp file the suite makes (keys, inventories, sandbox state, files
@@ -9,6 +10,8 @@ import { join } from 'node:path';
  * Workers and the processes they spawn inherit TMPDIR.
  */
 export default function setup(): () => void {
+  // Tests that spawn `runner` run dist/: build it first when the sources changed.
+  ensureFreshBuild();
   const dir = mkdtempSync(join(tmpdir(), 'runner-suite-'));
   // The sshd tests log in as unprivileged users, whose sshd reads keys under here.
   chmodSync(dir, 0o755);

@@ -29,7 +29,7 @@ function withInventoryOptions(command: Command): Command {
       collect,
       [],
     )
-    .option('-c, --config <file>', 'config file');
+    .option('--config <file>', 'config file');
 }
 
 export function registerInventoryCommand(program: Command, io: CliIO): void {

@@ -1,7 +1,14 @@
 import { type Command, Option } from 'commander';
+import { DEFAULTS } from '../../config/schema.js';
+import { EXIT } from '../../play/exit-code.js';
+import { addConnectionFlags, type ConnectionFlags, connectionFlagVars } from '../connection-flags.js';
 import { type CliIO, collect, interruptController, positiveInt } from '../shared.js';
 
-interface PlayFlags {
+interface PlayFlags extends ConnectionFlags {
+  listHosts?: boolean;
+  listTasks?: boolean;
+  syntaxCheck?: boolean;
+  timeout?: number;
   inventory: string[];
   limit?: string;
   forks?: number;
@@ -22,7 +29,7 @@ interface PlayFlags {
 }
 
 export function registerPlayCommand(program: Command, io: CliIO): void {
-  program
+  const command = program
     .command('play')
     .description('run a playbook (a file, or a plugin playbook such as "register") over an inventory')
     .argument('<playbook>', 'playbook file or plugin playbook name')
@@ -41,70 +48,107 @@ export function registerPlayCommand(program: Command, io: CliIO): void {
     .option('-t, --tags <tags>', 'only tasks with these tags (comma-separated)')
     .option('--skip-tags <tags>', 'skip tasks with these tags (comma-separated)')
     .option('--start-at-task <name>', 'start each play at the task with this name')
-    .option('-c, --config <file>', 'config file (default: discovered from the current directory)')
+    .option('--list-hosts', 'print the hosts each play would run on, then stop (no host is touched)')
+    .option('--list-tasks', 'print the tasks each play would run, then stop (no host is touched)')
+    .option('--syntax-check', 'check the playbook, then stop (no host is touched)')
+    .option('--config <file>', 'config file (default: discovered from the current directory)')
     .addOption(
       new Option('--host-key-checking <mode>', 'strict, accept-new (default) or off')
         .choices(['strict', 'accept-new', 'off'])
         .env('RUNNER_HOST_KEY_CHECKING'),
     )
     .option('--known-hosts <file>', 'an extra known_hosts file to read (repeatable)', collect, [])
-    .option('-T, --connect-timeout <seconds>', 'SSH connect timeout', positiveInt)
+    .option(
+      '-T, --timeout <seconds>',
+      `connection timeout in seconds (default: ${DEFAULTS.connectTimeout}, or "connectTimeout" in the config)`,
+      positiveInt,
+    )
+    .addOption(new Option('--connect-timeout <seconds>').argParser(positiveInt).hideHelp())
     .option('-k, --ask-pass', 'ask for the SSH password once for the whole run')
     .option('-K, --ask-become-pass', 'ask for the privilege escalation password once')
-    .option('--log-dir <dir>', 'write one log file per host into this directory')
-    .action(async (playbook: string, flags: PlayFlags) => {
-      // Loaded here, not at the top: `runner --version` and `runner help` stay instant.
-      const [{ selectReporters }, { loadProject, runPlay }, { parseExtraVars }, { promptSecret }] =
-        await Promise.all([
-          import('../../output/select-reporters.js'),
-          import('../../play/run-play.js'),
-          import('../extra-vars.js'),
-          import('../prompt.js'),
-        ]);
-      const cwd = process.cwd();
-      const password = flags.askPass ? await promptSecret('SSH password: ') : undefined;
-      const becomePassword = flags.askBecomePass ? await promptSecret('BECOME password: ') : undefined;
-      const project = await loadProject({ cwd, configFile: flags.config });
-      const reporters = selectReporters(
-        {
-          json: flags.json === true,
-          verbosity: flags.verbose,
-          reporter: project.config.reporter,
-          logDir: flags.logDir ?? project.config.logDir,
-          stdout: io.stdout,
-          stderr: io.stderr,
-        },
-        project.registry,
-      );
-      const interrupt = interruptController(io);
+    .option('--log-dir <dir>', 'write one log file per host into this directory');
+  addConnectionFlags(command).action(async (playbook: string, flags: PlayFlags) => {
+    // Loaded here, not at the top: `runner --version` and `runner help` stay instant.
+    const [{ selectReporters }, { loadProject, runPlay }, { parseExtraVars }, { promptSecret }] =
+      await Promise.all([
+        import('../../output/select-reporters.js'),
+        import('../../play/run-play.js'),
+        import('../extra-vars.js'),
+        import('../prompt.js'),
+      ]);
+    const cwd = process.cwd();
+    if (flags.listHosts || flags.listTasks || flags.syntaxCheck) {
+      const [{ listPlay }, { parseExtraVars }] = await Promise.all([
+        import('../../play/list-play.js'),
+        import('../extra-vars.js'),
+      ]);
       try {
-        const outcome = await runPlay({
+        const text = await listPlay({
           playbook,
           inventories: flags.inventory,
           cwd,
           configFile: flags.config,
           limit: flags.limit,
-          forks: flags.forks,
           extraVars: parseExtraVars(flags.extraVars, cwd),
-          check: flags.check,
           tags: flags.tags?.split(',').map((t) => t.trim()),
           skipTags: flags.skipTags?.split(',').map((t) => t.trim()),
-          startAtTask: flags.startAtTask,
-          hostKeyChecking: flags.hostKeyChecking,
-          knownHosts: flags.knownHosts,
-          connectTimeoutSeconds: flags.connectTimeout,
-          password,
-          becomePassword,
-          // Only a terminal can answer a passphrase prompt; elsewhere the host fails with AUTH_FAILED.
-          prompt: process.stdin.isTTY ? (request) => promptSecret(request.message) : undefined,
-          reporters,
-          signal: interrupt.stop,
-          killSignal: interrupt.kill,
+          hosts: flags.listHosts === true,
+          tasks: flags.listTasks === true,
           onWarning: (message) => io.stderr.write(`WARNING: ${message}\n`),
         });
-        io.setExitCode(outcome.exitCode);
-      } finally {
-        interrupt.dispose();
+        io.stdout.write(text);
+      } catch (error) {
+        // ansible-playbook exits 4 when the playbook does not parse; so do we, with the one-line error.
+        const { toRunnerError } = await import('../../errors.js');
+        io.stderr.write(`runner: ${toRunnerError(error).oneLine()}\n`);
+        io.setExitCode(EXIT.PARSE_ERROR);
       }
-    });
+      return;
+    }
+    const password = flags.askPass ? await promptSecret('SSH password: ') : undefined;
+    const becomePassword = flags.askBecomePass ? await promptSecret('BECOME password: ') : undefined;
+    const project = await loadProject({ cwd, configFile: flags.config });
+    const reporters = selectReporters(
+      {
+        json: flags.json === true,
+        verbosity: flags.verbose,
+        reporter: project.config.reporter,
+        logDir: flags.logDir ?? project.config.logDir,
+        stdout: io.stdout,
+        stderr: io.stderr,
+      },
+      project.registry,
+    );
+    const interrupt = interruptController(io);
+    try {
+      const outcome = await runPlay({
+        playbook,
+        inventories: flags.inventory,
+        cwd,
+        configFile: flags.config,
+        limit: flags.limit,
+        forks: flags.forks,
+        extraVars: parseExtraVars(flags.extraVars, cwd),
+        check: flags.check,
+        tags: flags.tags?.split(',').map((t) => t.trim()),
+        skipTags: flags.skipTags?.split(',').map((t) => t.trim()),
+        startAtTask: flags.startAtTask,
+        hostKeyChecking: flags.hostKeyChecking,
+        knownHosts: flags.knownHosts,
+        connectTimeoutSeconds: flags.timeout ?? flags.connectTimeout,
+        connectionVars: connectionFlagVars(flags),
+        password,
+        becomePassword,
+        // Only a terminal can answer a passphrase prompt; elsewhere the host fails with AUTH_FAILED.
+        prompt: process.stdin.isTTY ? (request) => promptSecret(request.message) : undefined,
+        reporters,
+        signal: interrupt.stop,
+        killSignal: interrupt.kill,
+        onWarning: (message) => io.stderr.write(`WARNING: ${message}\n`),
+      });
+      io.setExitCode(outcome.exitCode);
+    } finally {
+      interrupt.dispose();
+    }
+  });
 }

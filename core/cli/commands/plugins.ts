@@ -6,7 +6,7 @@ export function registerPluginsCommand(program: Command, io: CliIO): void {
   plugins
     .command('list')
     .description('loaded plugins with their modules, playbooks, checks, hooks and more')
-    .option('-c, --config <file>', 'config file')
+    .option('--config <file>', 'config file')
     .option('--json', 'print JSON')
     .action(async (flags: { config?: string; json?: boolean }) => {
       const { loadProject } = await import('../../play/run-play.js');

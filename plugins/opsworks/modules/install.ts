@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import {
   bootRegistrationCommand,
   downloadCommand,
   isOurTempDir,
   makeTempDirCommand,
+  newTempDirName,
   parseInstanceId,
   preconfigPath,
   removeCommand,
@@ -77,10 +79,16 @@ export const opsworksInstall = registerStep({
         timeoutMs: opts.timeoutMs ?? 120_000,
         ...(opts.become ? { become: ctx.become ?? { method: 'sudo' } } : {}),
       });
+    const journal = play.journal(o).forHost(ctx.host);
+    const tempName = newTempDirName(randomBytes);
     let dir: string | undefined;
     let bootStarted = false;
+    let bootFinished = false;
     try {
-      const made = await exec(makeTempDirCommand());
+      // Journaled by name before it exists: a crash from here on leaves a path the next run removes.
+      const made = await journal.effect('host.temp-dir', { path: tempName }, () =>
+        exec(makeTempDirCommand(tempName)),
+      );
       dir = made.stdout.trim();
       if (made.exitCode !== 0 || !isOurTempDir(dir)) {
         const reason = lastLine(made.stderr) || `unexpected directory "${dir}"`;
@@ -103,10 +111,18 @@ export const opsworksInstall = registerStep({
       }
       await ctx.connection.put(text, preconfigPath(dir), { mode: 0o600 });
       bootStarted = true;
-      const boot = await exec(bootRegistrationCommand(dir, stack.parameters.assets_download_bucket), {
-        become: true,
-        timeoutMs: 900_000,
-      });
+      const bootDir = dir;
+      const boot = await journal.effect(
+        'opsworks.register',
+        { hostname: target.hostname ?? undefined, user: record.iam?.user },
+        () =>
+          exec(bootRegistrationCommand(bootDir, stack.parameters.assets_download_bucket), {
+            become: true,
+            timeoutMs: 900_000,
+          }),
+        (out) => ({ instanceId: parseInstanceId(out.stdout) }),
+      );
+      bootFinished = boot.exitCode !== null;
       for (const line of boot.stdout.split('\n').filter(Boolean)) ctx.log(line, 'stdout');
       const instanceId = parseInstanceId(boot.stdout);
       if (instanceId) record.instanceId = instanceId;
@@ -131,8 +147,11 @@ export const opsworksInstall = registerStep({
     } catch (error) {
       return await fail(`agent install: ${awsMessage(error)}`);
     } finally {
-      // After boot-registration started, its trap removes the directory (as root).
-      if (dir && !bootStarted) await cleanup(dir, exec);
+      // After boot-registration ran, its trap removed the directory (as root).
+      if (dir && (bootFinished || (!bootStarted && (await cleanup(dir, exec))))) {
+        // Gone (boot-registration's trap or the cleanup above): nothing for a later run to remove.
+        await journal.effect('host.temp-dir-removed', { path: tempName }, async () => undefined);
+      }
     }
   },
 });
@@ -144,10 +163,11 @@ async function cleanup(
     command: string,
     opts?: { become?: boolean; timeoutMs?: number },
   ) => Promise<{ exitCode: number | null }>,
-): Promise<void> {
+): Promise<boolean> {
   try {
-    await exec(removeCommand(dir), { timeoutMs: 30_000 });
+    return (await exec(removeCommand(dir), { timeoutMs: 30_000 })).exitCode === 0;
   } catch {
-    // The host went away: nothing more to do from here.
+    // The host went away: the journal keeps the path for the next run.
+    return false;
   }
 }

@@ -1,24 +1,12 @@
 import { hostname as localHostname } from 'node:os';
 import type { ModuleContext } from '../../../core/plugin/types.js';
-import { AGENT_STATE_COMMAND, type AgentState, matchExisting, parseAgentState } from '../agent-state.js';
+import { matchExisting } from '../agent-state.js';
+import { readAgentState } from '../agent-state-read.js';
 import { opsworksSdk } from '../aws-sdk.js';
+import { type Claim, claimHost } from '../claim.js';
 import type { RegisterOptions } from '../options.js';
 import type { RegisterPlay } from '../play-context.js';
 import { awsMessage, registerStep } from '../support.js';
-
-/** Reads the host's agent config (with become when the play has it: the file is root's). */
-export async function readAgentState(
-  ctx: Pick<ModuleContext, 'connection' | 'become' | 'signal'>,
-): Promise<AgentState> {
-  const out = await ctx.connection.exec(AGENT_STATE_COMMAND, {
-    become: ctx.become,
-    signal: ctx.signal,
-    timeoutMs: 60_000,
-  });
-  if (out.exitCode !== 0)
-    throw new Error(`reading the agent config failed: ${out.stderr.trim().split('\n').pop() ?? ''}`);
-  return parseAgentState(out.stdout);
-}
 
 /** The host's own hostname, as the agent would register it. */
 export function hostHostname(vars: Record<string, unknown>, options: RegisterOptions): string | undefined {
@@ -46,9 +34,10 @@ export async function existingFor(
   ctx: Pick<ModuleContext, 'connection' | 'become' | 'signal' | 'vars'>,
   play: RegisterPlay,
   o: RegisterOptions,
+  fresh = false,
 ) {
   const agent = await readAgentState(ctx);
-  const instances = await play.instances(o);
+  const instances = await play.instances(o, fresh);
   const target = ctx.vars.opsworks_target as { ec2_instance_id?: string | null } | undefined;
   return matchExisting(
     {
@@ -75,8 +64,22 @@ export const opsworksState = registerStep({
   description: 'Find whether the host is already registered with the stack.',
   async run(ctx, { options: o, play }) {
     let match: Awaited<ReturnType<typeof existingFor>>;
+    let fresh = false;
+    if (!ctx.check) {
+      let claim: Claim;
+      try {
+        claim = await claimHost(ctx, play, o);
+      } catch (error) {
+        return { changed: false, failed: true, msg: `journal: ${awsMessage(error)}` };
+      }
+      if (!claim.ok) return { changed: false, failed: true, msg: claim.reason };
+      if (claim.waitedFor) ctx.warn(`waited for ${claim.waitedFor}, which owned this host`);
+      for (const line of claim.reconciled) ctx.warn(line);
+      // Another run or a reconciliation may have changed the stack's instances since the play listed them.
+      fresh = Boolean(claim.waitedFor) || claim.reconciled.length > 0;
+    }
     try {
-      match = await existingFor(ctx, play, o);
+      match = await existingFor(ctx, play, o, fresh);
     } catch (error) {
       return { changed: false, failed: true, msg: awsMessage(error) };
     }

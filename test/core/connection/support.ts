@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type SshRunOptions, sshRun } from '../../../core/connection/ssh/options.js';
 import type { ConnectionRunOptions, ConnectionSpec } from '../../../core/connection/types.js';
 import { isRunnerError, type RunnerError } from '../../../core/errors.js';
 
@@ -12,8 +13,11 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'runner-conn-'));
 }
 
-export function runOptions(dir: string, extra: Partial<ConnectionRunOptions> = {}): ConnectionRunOptions {
-  return {
+export function runOptions(
+  dir: string,
+  extra: SshRunOptions & Pick<ConnectionRunOptions, 'prompt' | 'signal'> = {},
+): ConnectionRunOptions {
+  return sshRun({
     connectTimeoutMs: 15_000,
     maxHandshakes: 16,
     hostKeyChecking: 'accept-new',
@@ -21,7 +25,7 @@ export function runOptions(dir: string, extra: Partial<ConnectionRunOptions> = {
     recordKnownHostsFile: join(dir, 'known_hosts'),
     systemKnownHosts: false,
     ...extra,
-  };
+  });
 }
 
 export function hostSpec(address: string, extra: Partial<ConnectionSpec> = {}): ConnectionSpec {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { toAnsibleList } from '../../../core/inventory/format.js';
 import { loadInventory, loadYamlOrJson, toPlain } from '../../../core/inventory/index.js';
 import { readAwsEc2Config } from '../../../plugins/inventory-aws-ec2/config.js';
 import { awsEc2InventorySource } from '../../../plugins/inventory-aws-ec2/index.js';
@@ -12,7 +13,7 @@ describe('example inventories', () => {
   it('on-premises.yml and on-premises.ini describe the same fleet', async () => {
     const yml = await loadInventory(['on-premises.yml'], { cwd: root });
     const ini = await loadInventory(['on-premises.ini'], { cwd: root });
-    expect(yml.toAnsibleList()).toEqual(ini.toAnsibleList());
+    expect(toAnsibleList(yml)).toEqual(toAnsibleList(ini));
     expect(yml.hostVars('db2.dc1.example.com')).toMatchObject({ ansible_port: 2222, opsworks_layer: 'db' });
   });
 

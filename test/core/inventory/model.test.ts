@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RunnerError } from '../../../core/errors.js';
+import { formatInventoryGraph, toAnsibleList } from '../../../core/inventory/format.js';
 import {
   addChild,
   addGroup,
@@ -82,7 +83,7 @@ describe('Inventory structure', () => {
     const inv = new Inventory(fleet());
     expect(inv.hostNames()).toEqual(['h1', 'lonely']);
     expect(inv.groupNames()).toEqual(['all', 'ungrouped', 'parent', 'child', 'a_sibling', 'b_sibling']);
-    expect(inv.graph()).toBe(
+    expect(formatInventoryGraph(inv)).toBe(
       [
         '@all:',
         '  |--@ungrouped:',
@@ -100,7 +101,7 @@ describe('Inventory structure', () => {
 
   it('gives the --list shape', () => {
     const inv = new Inventory(fleet());
-    expect(inv.toAnsibleList()).toEqual({
+    expect(toAnsibleList(inv)).toEqual({
       all: { children: ['ungrouped', 'parent', 'a_sibling', 'b_sibling'] },
       ungrouped: { hosts: ['lonely'] },
       parent: { children: ['child'] },

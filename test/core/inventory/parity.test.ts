@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { toAnsibleList } from '../../../core/inventory/format.js';
 import { loadInventory } from '../../../core/inventory/index.js';
 import { ansibleInstalled, listCases, runAnsibleInventory } from '../../support/record-ansible-inventory.js';
 
@@ -29,7 +30,7 @@ function normalise(list: unknown): unknown {
 
 async function ours(c: (typeof cases)[number]): Promise<unknown> {
   const inv = await loadInventory(c.sources, { cwd: c.dir, onWarning: () => {} });
-  return normalise(inv.toAnsibleList());
+  return normalise(toAnsibleList(inv));
 }
 
 describe('parity with ansible-inventory --list', () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RunnerError } from '../../../core/errors.js';
+import { toAnsibleList } from '../../../core/inventory/format.js';
 import {
   addChild,
   addGroup,
@@ -212,7 +213,7 @@ function toIni(f: Fleet): string {
 
 /** Membership compared as sets: INI declares children when their section comes, so order may differ. */
 function sameModel(inv: Inventory): unknown {
-  const list = inv.toAnsibleList() as Record<string, { hosts?: string[]; children?: string[] }>;
+  const list = toAnsibleList(inv) as Record<string, { hosts?: string[]; children?: string[] }>;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(list)) {
     out[k] =

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sshRun } from '../../../core/connection/ssh/options.js';
 import { selectHosts } from '../../../core/inventory/patterns.js';
 import type { Vars } from '../../../core/inventory/types.js';
 import type { RunEvent } from '../../../core/output/events.js';
@@ -40,7 +41,7 @@ async function play(
     extraVars: options.extraVars,
     check: options.check,
     tags: options.tags,
-    connection: { connectTimeoutMs: 1000, maxHandshakes: 10, hostKeyChecking: 'off', knownHostsFiles: [] },
+    connection: sshRun({ connectTimeoutMs: 1000, maxHandshakes: 10, hostKeyChecking: 'off' }),
     emit: recorder.onEvent,
   });
   const rows = new Map(outcome.recap.hosts.map((r) => [r.host, r]));

@@ -50,7 +50,7 @@ describe('plugins named in the config', () => {
         join(dir, playbook),
         '-i',
         join(dir, 'inv.yml'),
-        '-c',
+        '--config',
         join(dir, config, 'runner.config.json'),
         '--json',
       ],
@@ -110,7 +110,7 @@ describe('plugins named in the config', () => {
 
   it('names a plugin that cannot be found', async () => {
     writeFileSync(join(dir, 'missing.json'), JSON.stringify({ plugins: ['runner-plugin-nope'] }));
-    const run = await runCli(['play', 'site.yml', '-i', 'inv.yml', '-c', 'missing.json'], { cwd: dir });
+    const run = await runCli(['play', 'site.yml', '-i', 'inv.yml', '--config', 'missing.json'], { cwd: dir });
     expect(run.code).toBe(1);
     expect(run.stderr.trim()).toBe(`runner: plugin "runner-plugin-nope" not found from ${dir}`);
   });

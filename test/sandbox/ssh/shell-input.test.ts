@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frameCommand, frameToken } from '../../../core/connection/framing.js';
+import { frameCommand, frameToken } from '../../../core/connection/ssh/framing.js';
 import { readsCommandsFromStdin, ShellInput } from '../../../sandbox/ssh/shell-input.js';
 
 describe('ShellInput', () => {

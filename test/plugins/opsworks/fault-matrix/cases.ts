@@ -170,6 +170,7 @@ export const CASES: MatrixCase[] = [
     victim: 'failed',
     others: 'ok',
     // Whichever sees the silence first names it: the SFTP request's deadline or the SSH keepalive.
-    victimMsg: /(the host stopped answering \(no reply to SFTP write in \d+ s\)|connection lost).*rolled back/,
+    victimMsg:
+      /(the host stopped answering \(no reply to SFTP write in \d+ s\)|connection lost).*rolled back/,
   },
 ];

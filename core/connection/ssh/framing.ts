@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import { envPrefix, shQuote } from '../quote.js';
+
+/**
+ * The wire protocol of the persistent shell: one /bin/sh per host reads
+ * commands from its stdin; each command runs in a subshell with its stdin
+ * redirected (never the shell's own, which carries our protocol) and is
+ * followed by an end marker on stdout (with the exit code) and on stderr.
+ * The marker is random per command, so output cannot forge it.
+ *
+ *   ( export K='v'; eval '<command>' ) </dev/null; r=$?; printf '\n%s %d\n' TOKEN $r; printf '\n%s\n' TOKEN >&2
+ *
+ * With stdin, the bytes travel base64-encoded in a here-doc with a random
+ * quoted delimiter, so the shell expands nothing in them and binary survives.
+ */
+export function frameToken(): string {
+  return `RUNNER-END-${randomBytes(12).toString('hex')}`;
+}
+
+export interface FrameRequest {
+  command: string;
+  env?: Record<string, string>;
+  stdin?: Buffer;
+}
+
+export function frameCommand(request: FrameRequest, token: string): string {
+  const body = `( ${envPrefix(request.env)}eval ${shQuote(request.command)} )`;
+  const trailer = `__runner_rc=$?; printf '\\n%s %d\\n' '${token}' "$__runner_rc"; printf '\\n%s\\n' '${token}' >&2`;
+  if (!request.stdin || request.stdin.length === 0) return `${body} </dev/null; ${trailer}\n`;
+  const delimiter = `RUNNER_STDIN_${token.slice(-24)}`;
+  const encoded = request.stdin.toString('base64').replace(/.{1,76}/g, '$&\n');
+  return `base64 -d <<'${delimiter}' | ${body}; ${trailer}\n${encoded}${delimiter}\n`;
+}
+
+/**
+ * The first thing the shell prints: proves it runs our protocol, says whether
+ * `base64` exists there, and gives the shell's process group (commands share
+ * it: a non-interactive sh has no job control), which is what a timeout kills.
+ */
+export function readyCommand(token: string): string {
+  const pgid = `$(cut -d' ' -f5 /proc/$$/stat 2>/dev/null || echo $$)`;
+  return `printf '%s %s %s\\n' '${token}' "$(command -v base64 >/dev/null 2>&1 && echo 1 || echo 0)" "${pgid}"\n`;
+}
+
+export interface FrameResult {
+  exitCode: number;
+  stdout: Buffer;
+  stderr: Buffer;
+}
+
+/**
+ * Collects one command's output from the shell's two streams and recognises
+ * its end markers, across arbitrary chunk boundaries. Pure: tested on
+ * recorded bytes.
+ */
+export class FrameParser {
+  readonly #stdoutEnd: Buffer;
+  readonly #stderrEnd: Buffer;
+  #out = Buffer.alloc(0);
+  #err = Buffer.alloc(0);
+  #exitCode?: number;
+  #stdout?: Buffer;
+  #stderr?: Buffer;
+
+  constructor(token: string) {
+    this.#stdoutEnd = Buffer.from(`\n${token} `);
+    this.#stderrEnd = Buffer.from(`\n${token}\n`);
+  }
+
+  pushStdout(chunk: Buffer): void {
+    if (this.#stdout) return;
+    this.#out = Buffer.concat([this.#out, chunk]);
+    const at = this.#out.indexOf(this.#stdoutEnd);
+    if (at < 0) return;
+    const tail = this.#out.subarray(at + this.#stdoutEnd.length);
+    const newline = tail.indexOf(0x0a);
+    if (newline < 0) return;
+    const code = Number.parseInt(tail.subarray(0, newline).toString('latin1'), 10);
+    this.#exitCode = Number.isNaN(code) ? 255 : code;
+    this.#stdout = this.#out.subarray(0, at);
+  }
+
+  pushStderr(chunk: Buffer): void {
+    if (this.#stderr) return;
+    this.#err = Buffer.concat([this.#err, chunk]);
+    const at = this.#err.indexOf(this.#stderrEnd);
+    if (at >= 0) this.#stderr = this.#err.subarray(0, at);
+  }
+
+  /** The result once both markers have arrived. */
+  result(): FrameResult | undefined {
+    if (this.#stdout === undefined || this.#stderr === undefined || this.#exitCode === undefined)
+      return undefined;
+    return { exitCode: this.#exitCode, stdout: this.#stdout, stderr: this.#stderr };
+  }
+
+  /** What arrived so far (for a command killed before its end). */
+  partial(): { stdout: Buffer; stderr: Buffer } {
+    return { stdout: this.#stdout ?? this.#out, stderr: this.#stderr ?? this.#err };
+  }
+}
+
+export interface ShellReady {
+  base64: boolean;
+  pgid?: number;
+}
+
+/** Finds the ready line `TOKEN 0|1 PGID\n` in what the shell printed first (rc files may print before it). */
+export function parseReady(text: string, token: string): ShellReady | undefined {
+  const match = new RegExp(`(?:^|\\n)${token} ([01]) (\\d*)\\n`).exec(text);
+  if (!match) return undefined;
+  const pgid = Number(match[2]);
+  return pgid > 1 ? { base64: match[1] === '1', pgid } : { base64: match[1] === '1' };
+}

@@ -1,0 +1,97 @@
+import type { ModuleContext } from '../../core/plugin/types.js';
+import { readAgentState } from './agent-state-read.js';
+import { opsworksSdk } from './aws-sdk.js';
+import { removeTempDirCommand } from './install-script.js';
+import { reconcileHost } from './journal/reconcile.js';
+import type { RegisterOptions } from './options.js';
+import type { RegisterPlay } from './play-context.js';
+
+const LOCK_POLL_MS = 500;
+
+export type Claim = { ok: true; waitedFor?: string; reconciled: string[] } | { ok: false; reason: string };
+
+/**
+ * Before anything is made for a host: take its lock for this stack (waiting
+ * while another live run owns it), then settle what earlier runs left open
+ * for it (finish or undo, from their journals and the host's agent config).
+ */
+export async function claimHost(ctx: ModuleContext, play: RegisterPlay, o: RegisterOptions): Promise<Claim> {
+  const record = play.host(ctx.host);
+  let waitedFor: string | undefined;
+  if (!record.locked) {
+    const locks = play.locks(o);
+    const deadline = Date.now() + o.waitTimeoutMs;
+    for (;;) {
+      const got = await locks.acquire(ctx.host);
+      if (got.ok) break;
+      waitedFor ??= `run ${got.holder.run} (pid ${got.holder.pid} on ${got.holder.machine})`;
+      if (Date.now() > deadline || ctx.signal.aborted)
+        return { ok: false, reason: `another run owns this host on stack ${o.stackId}: ${waitedFor}` };
+      await sleep(LOCK_POLL_MS, ctx.signal);
+    }
+    record.locked = true;
+    record.options ??= o;
+  }
+  const pending = (await play.pending(o)).get(ctx.host) ?? [];
+  if (pending.length === 0) return { ok: true, reconciled: [], ...(waitedFor ? { waitedFor } : {}) };
+  const clients = play.clients(o);
+  const agent = await readAgentState(ctx);
+  const outcome = await reconcileHost(
+    {
+      iam: { iam: clients.iam, limiter: play.iamLimiter, retry: { attempts: 8, baseMs: 200, capMs: 10_000 } },
+      stackId: o.stackId,
+      instances: () => play.instances(o, true),
+      deregister: async (id) => {
+        play.count('DeregisterInstance');
+        await clients.opsworks.send(new (opsworksSdk().DeregisterInstanceCommand)({ InstanceId: id }));
+        play.forget(id);
+      },
+      removeTempDir: async (name) => {
+        const command = removeTempDirCommand(name);
+        try {
+          const plain = await ctx.connection.exec(command, { signal: ctx.signal, timeoutMs: 30_000 });
+          if (plain.exitCode === 0) return true;
+          const root = await ctx.connection.exec(command, {
+            signal: ctx.signal,
+            timeoutMs: 30_000,
+            become: ctx.become ?? { method: 'sudo' },
+          });
+          return root.exitCode === 0;
+        } catch {
+          return false;
+        }
+      },
+    },
+    pending,
+    agent,
+  );
+  if (outcome.failed.length > 0) {
+    return {
+      ok: false,
+      reason: `an earlier run left this host half done and reconciling it failed: ${outcome.failed.join(', ')}`,
+    };
+  }
+  await play.settlePending(o, ctx.host, pending, outcome.finished ? 'finished' : 'rolled back');
+  const what = outcome.finished ? 'finished' : 'rolled back';
+  return {
+    ok: true,
+    reconciled: [
+      `${what} what run ${pending.map((p) => p.ref.run).join(', ')} left${outcome.done.length ? `: ${outcome.done.join(', ')}` : ''}`,
+    ],
+    ...(waitedFor ? { waitedFor } : {}),
+  };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}

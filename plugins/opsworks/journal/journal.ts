@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import type { EffectJournal } from '../../../core/plugin/types.js';
+import { currentOwner } from './liveness.js';
+import type { EffectRecord, HostState, JournalOp, JournalRecord } from './records.js';
+import type { JournalStore, JournalStream } from './store.js';
+
+/** A run ID that sorts by time and never collides between shards: `20261130T010203Z-<pid>-<hex>`. */
+export function newRunId(now = new Date()): string {
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${process.pid}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * One run's journal for one stack, owned by the play that opened it. The
+ * stream opens on the first record (a run that changes nothing leaves no
+ * file); `end()` closes it with an `end` record.
+ */
+export class RunJournal {
+  #stream: Promise<JournalStream> | undefined;
+  #ended = false;
+  /** Hosts this run journaled an effect for: only those get a settling record. */
+  readonly #hosts = new Set<string>();
+
+  constructor(
+    readonly store: JournalStore,
+    readonly stack: string,
+    readonly run: string,
+  ) {}
+
+  #open(): Promise<JournalStream> {
+    this.#stream ??= (async () => {
+      const stream = await this.store.open(this.stack, this.run);
+      await stream.append({
+        type: 'run',
+        v: 1,
+        run: this.run,
+        stack: this.stack,
+        ...currentOwner(),
+        at: new Date().toISOString(),
+      });
+      return stream;
+    })();
+    return this.#stream;
+  }
+
+  get opened(): boolean {
+    return this.#stream !== undefined;
+  }
+
+  async append(record: JournalRecord): Promise<void> {
+    await (await this.#open()).append(record);
+  }
+
+  /** The journal as the credential modes and steps of one host see it. */
+  forHost(host: string): EffectJournal {
+    return {
+      effect: async (op, fields, fn, outcome) => {
+        this.#hosts.add(host);
+        const base = { host, op: op as JournalOp, ...clean(fields) };
+        await this.append({ type: 'intent', ...base, at: now() } as EffectRecord);
+        let value: Awaited<ReturnType<typeof fn>>;
+        try {
+          value = await fn();
+        } catch (error) {
+          const name = (error as { name?: string })?.name ?? 'Error';
+          await this.append({ type: 'failed', ...base, at: now(), error: name } as EffectRecord);
+          throw error;
+        }
+        await this.append({
+          type: 'done',
+          ...base,
+          ...clean(outcome ? outcome(value) : {}),
+          at: now(),
+        } as EffectRecord);
+        return value;
+      },
+    };
+  }
+
+  /** Settles a host: nothing of it is left for a later run (only written if this run wrote about it). */
+  async settle(host: string, state: HostState, note?: string): Promise<void> {
+    if (!this.#hosts.has(host)) return;
+    await this.append({ type: 'host', host, state, at: now(), ...(note ? { note } : {}) });
+  }
+
+  async end(): Promise<void> {
+    if (this.#ended || !this.#stream) return;
+    this.#ended = true;
+    const stream = await this.#stream;
+    await stream.append({ type: 'end', at: now() });
+    await stream.close();
+  }
+}
+
+const now = () => new Date().toISOString();
+
+function clean(fields: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined) out[k] = v;
+  return out;
+}

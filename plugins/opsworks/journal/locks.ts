@@ -1,0 +1,76 @@
+import { mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { currentOwner, isAlive, type Owner } from './liveness.js';
+
+/**
+ * One owner per host and stack at a time: two runs on the same stack never
+ * work on the same host at once. A lock is a small file made with O_EXCL;
+ * a lock whose owner died is stale and taken over.
+ */
+export interface LockHolder extends Owner {
+  run: string;
+}
+
+export type Acquired = { ok: true } | { ok: false; holder: LockHolder };
+
+const fileName = (host: string) =>
+  /^[A-Za-z0-9._-]+$/.test(host) && !host.startsWith('.')
+    ? `${host}.lock`
+    : `${Buffer.from(host).toString('hex')}.hex.lock`;
+
+export class HostLocks {
+  constructor(
+    readonly root: string,
+    readonly stack: string,
+    readonly run: string,
+  ) {}
+
+  #path(host: string): string {
+    return join(this.root, this.stack, 'locks', fileName(host));
+  }
+
+  async acquire(host: string): Promise<Acquired> {
+    const path = this.#path(host);
+    await mkdir(join(this.root, this.stack, 'locks'), { recursive: true, mode: 0o700 });
+    const me: LockHolder = { ...currentOwner(), run: this.run };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        const fd = await open(path, 'wx', 0o600);
+        try {
+          await fd.write(JSON.stringify(me));
+          await fd.sync();
+        } finally {
+          await fd.close();
+        }
+        return { ok: true };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const text = await readFile(path, 'utf8').catch(() => '');
+      let holder: LockHolder | undefined;
+      try {
+        holder = JSON.parse(text) as LockHolder;
+      } catch {
+        // Torn by a crash between create and write: its owner is gone.
+      }
+      if (holder && holder.run === this.run) return { ok: true };
+      if (holder && isAlive(holder)) return { ok: false, holder };
+      // Stale: take it over, unless someone else already did.
+      const again = await readFile(path, 'utf8').catch(() => '');
+      if (again === text) await unlink(path).catch(() => undefined);
+    }
+    const holder = JSON.parse(await readFile(this.#path(host), 'utf8')) as LockHolder;
+    return { ok: false, holder };
+  }
+
+  async release(host: string): Promise<void> {
+    const path = this.#path(host);
+    const text = await readFile(path, 'utf8').catch(() => '');
+    try {
+      if ((JSON.parse(text) as LockHolder).run !== this.run) return;
+    } catch {
+      return;
+    }
+    await unlink(path).catch(() => undefined);
+  }
+}

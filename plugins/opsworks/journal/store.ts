@@ -1,0 +1,140 @@
+import { constants } from 'node:fs';
+import { mkdir, open, readdir, readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { JournalRecord } from './records.js';
+
+/**
+ * Where run journals live. One append-only stream per run under its stack;
+ * a local directory now, an S3 prefix later (one object stream per shard):
+ * callers see only this interface.
+ */
+export interface JournalStore {
+  readonly location: string;
+  /** Opens a run's stream; every append is durable when its promise resolves. */
+  open(stack: string, run: string): Promise<JournalStream>;
+  /** Every journal of a stack (or of every stack). */
+  list(stack?: string): Promise<JournalRef[]>;
+  read(ref: JournalRef): Promise<string>;
+}
+
+export interface JournalRef {
+  stack: string;
+  run: string;
+  /** Where an operator finds it (a path). */
+  location: string;
+}
+
+export interface JournalStream {
+  append(record: JournalRecord): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** `$RUNNER_JOURNAL_DIR`, else `~/.runner/journal`. */
+export function defaultJournalDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.RUNNER_JOURNAL_DIR || join(homedir(), '.runner', 'journal');
+}
+
+const SAFE = /^[A-Za-z0-9._-]+$/;
+
+function safeName(what: string, value: string): string {
+  if (!SAFE.test(value) || value.startsWith('.')) throw new Error(`unsafe journal ${what} "${value}"`);
+  return value;
+}
+
+/**
+ * `<root>/<stack-id>/<run-id>.ndjson`, 0600 in 0700 directories. Appends from
+ * many hosts at once are group-committed: the lines queued while one write
+ * and fdatasync run go out together in the next.
+ */
+export class LocalJournalStore implements JournalStore {
+  constructor(readonly location: string) {}
+
+  async open(stack: string, run: string): Promise<JournalStream> {
+    const dir = join(this.location, safeName('stack', stack));
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const file = join(dir, `${safeName('run', run)}.ndjson`);
+    const fd = await open(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600);
+    // The new name must survive a crash too: sync the directory once.
+    await syncDir(dir);
+    return new GroupCommitStream(fd);
+  }
+
+  async list(stack?: string): Promise<JournalRef[]> {
+    const stacks = stack ? [stack] : await entries(this.location);
+    const refs: JournalRef[] = [];
+    for (const s of stacks) {
+      if (!SAFE.test(s)) continue;
+      for (const name of await entries(join(this.location, s))) {
+        if (!name.endsWith('.ndjson')) continue;
+        refs.push({
+          stack: s,
+          run: name.slice(0, -'.ndjson'.length),
+          location: join(this.location, s, name),
+        });
+      }
+    }
+    return refs.sort((a, b) => a.run.localeCompare(b.run));
+  }
+
+  read(ref: JournalRef): Promise<string> {
+    return readFile(ref.location, 'utf8');
+  }
+}
+
+async function entries(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, constants.O_RDONLY);
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+type Handle = Awaited<ReturnType<typeof open>>;
+
+class GroupCommitStream implements JournalStream {
+  #queue: { line: string; resolve(): void; reject(e: unknown): void }[] = [];
+  #flushing: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(private readonly fd: Handle) {}
+
+  append(record: JournalRecord): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error('journal is closed'));
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ line: `${JSON.stringify(record)}\n`, resolve, reject });
+      this.#flushing ??= this.#flush();
+    });
+  }
+
+  async #flush(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const batch = this.#queue;
+      this.#queue = [];
+      try {
+        await this.fd.write(batch.map((b) => b.line).join(''));
+        await this.fd.datasync();
+        for (const b of batch) b.resolve();
+      } catch (error) {
+        for (const b of batch) b.reject(error);
+      }
+    }
+    this.#flushing = undefined;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#flushing;
+    await this.fd.close();
+  }
+}
