@@ -68,6 +68,8 @@ export interface ExecResult {
 export interface PutOptions {
   /** Octal permission bits, e.g. 0o600. Applied before the file becomes visible. */
   mode?: number;
+  /** How long each step of the transfer may go unanswered before the host is taken as gone (ssh: 60 s by default). */
+  timeoutMs?: number;
   owner?: string;
   become?: BecomeSpec;
 }

@@ -71,6 +71,20 @@ export class SshConnection implements Connection {
     this.#run = this.#state.options;
     this.#place = where(spec.host, spec.address, spec.port);
     if (!this.#run.persistentShell) this.capabilities.persistentShell = false;
+    // The run's kill signal (a second Ctrl-C) ends every operation still waiting on this host,
+    // whether or not its caller passed a signal: a put or a shell round trip on a silent host too.
+    run.signal?.addEventListener(
+      'abort',
+      () =>
+        this.#killAll(
+          connectionError('CANCELLED', this.host, this.#place, 'killed: the run was interrupted'),
+        ),
+      { once: true },
+    );
+  }
+
+  #killAll(reason: RunnerError): void {
+    for (const kill of [...this.#killers]) kill(reason);
   }
 
   async connect(): Promise<void> {
@@ -123,6 +137,10 @@ export class SshConnection implements Connection {
       if (!this.#closed)
         this.#lost ??= connectionError('CONNECTION_LOST', this.host, this.#place, 'connection lost');
       this.#jump?.release();
+      // Whatever still waits on this connection (an SFTP request, a channel) fails now, not never.
+      this.#killAll(
+        this.#lost ?? connectionError('CANCELLED', this.host, this.#place, 'connection is closed'),
+      );
     });
     return client;
   }
@@ -161,7 +179,9 @@ export class SshConnection implements Connection {
     if (!options.become) {
       const sftp = await this.#openSftp(client);
       if (sftp)
-        return this.#withLost(putViaSftp(ctx, (command) => this.exec(command), sftp, data, path, options));
+        return this.#withLost(
+          putViaSftp(ctx, (command, o) => this.exec(command, o), sftp, data, path, options),
+        );
     }
     return this.#withLost(putViaStdin(ctx, (command, o) => this.exec(command, o), data, path, options));
   }
@@ -199,7 +219,7 @@ export class SshConnection implements Connection {
         this.#place,
         'command killed: connection closed',
       );
-      for (const kill of [...this.#killers]) kill(reason);
+      this.#killAll(reason);
     }
     const client = this.#client ?? (await this.#connecting?.catch(() => undefined));
     if (!client) return;

@@ -93,7 +93,7 @@ describe('register fault matrix', () => {
         for (const n of names.filter((n) => status[n] === 'ok'))
           expect(
             instances.some((i) => i.Hostname === n && i.Status === 'registered'),
-            `${n} ok but not registered`,
+            `${n} ok but not registered: ${context}`,
           ).toBe(true);
         // No duplicate instances.
         const hostnames = instances.map((i) => i.Hostname);

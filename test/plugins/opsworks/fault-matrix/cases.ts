@@ -76,9 +76,11 @@ export const CASES: MatrixCase[] = [
   {
     name: 'host vanishing mid-install',
     faults: (v) => ({ vanishDuring: [{ host: v, command: 'boot-registration' }] }),
-    code: 4,
-    victim: 'unreachable',
+    // Lost mid-task, after IAM entities were made for it: failed, and rolled back.
+    code: 2,
+    victim: 'failed',
     others: 'ok',
+    victimMsg: /connection lost.*rolled back/,
   },
   {
     name: 'changed host key',
@@ -86,7 +88,7 @@ export const CASES: MatrixCase[] = [
     code: 4,
     victim: 'unreachable',
     others: 'ok',
-    victimMsg: /host key/i,
+    victimMsg: /REMOTE HOST IDENTIFICATION HAS CHANGED/,
   },
   {
     name: 'wrong sudo password',
@@ -164,8 +166,11 @@ export const CASES: MatrixCase[] = [
   {
     name: 'host vanishing during the preconfig upload',
     faults: (v) => ({ vanishOnUpload: [{ host: v, path: 'preconfig' }] }),
-    code: 4,
-    victim: 'unreachable',
+    code: 2,
+    victim: 'failed',
     others: 'ok',
+    // Whichever sees the silence first names it: the SFTP request's deadline or the SSH keepalive.
+    victimMsg:
+      /(the host stopped answering \(no reply to SFTP write in \d+ s\)|connection lost).*rolled back/,
   },
 ];
