@@ -181,15 +181,24 @@ class PlayRun {
     };
     await this.options.registry.runHook('beforePlay', hookContext);
     emit({ type: 'phase', phase: 'execute' });
+    // Hosts Ctrl-C stopped before the play's last task: they did not finish, so they are not ok.
+    const cutShort = new Set<HostState>();
     for (const batch of batches(playHosts, play.serial)) {
-      if (this.signal.aborted) break;
+      if (this.signal.aborted) {
+        for (const host of batch) cutShort.add(host);
+        continue;
+      }
       if (play.strategy === 'free') {
         await runPool(
           batch,
           this.options.forks,
           async (host) => {
             for (const task of tasks) {
-              if (host.final || this.signal.aborted) break;
+              if (host.final) break;
+              if (this.signal.aborted) {
+                cutShort.add(host);
+                break;
+              }
               await this.hostTask(host, play, task, playVars);
             }
           },
@@ -198,7 +207,11 @@ class PlayRun {
       } else {
         let active = batch;
         for (const task of tasks) {
-          if (this.signal.aborted || active.length === 0) break;
+          if (active.length === 0) break;
+          if (this.signal.aborted) {
+            for (const host of active) cutShort.add(host);
+            break;
+          }
           emit({
             type: 'task.start',
             play: play.name,
@@ -231,7 +244,7 @@ class PlayRun {
       if (this.stopped) break;
     }
     for (const host of playHosts) {
-      if (host.final || lastPlayOf.get(host.name) === index) {
+      if (host.final || (lastPlayOf.get(host.name) === index && !cutShort.has(host))) {
         await this.options.registry.runHook('afterHost', {
           ...hookContext,
           host: host.name,
