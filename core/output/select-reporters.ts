@@ -1,3 +1,6 @@
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { RunnerError } from '../errors.js';
 import type { PluginRegistry } from '../plugin/registry.js';
 import type { ReporterOptions } from '../plugin/types.js';
 import type { Reporter } from './events.js';
@@ -12,6 +15,8 @@ export interface OutputChoice {
   /** A reporter contributed by a plugin, by name. */
   reporter?: string;
   logDir?: string;
+  /** The config file the reporter name came from, for the error that refuses an unknown one. */
+  configFile?: string;
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
 }
@@ -33,11 +38,54 @@ export function selectReporters(choice: OutputChoice, registry: PluginRegistry):
   if (choice.json) reporters.push(ndjsonReporter(options));
   if (choice.reporter) {
     const factory = registry.reporters.get(choice.reporter);
-    if (factory) reporters.push(factory.value(options));
+    if (!factory) {
+      const known = [...registry.reporters.keys()];
+      throw new RunnerError(
+        'CONFIG_INVALID',
+        `config key "reporter": unknown reporter "${choice.reporter}" (${known.length ? `known: ${known.join(', ')}` : 'no plugin contributes a reporter'})`,
+        { file: choice.configFile },
+      );
+    }
+    reporters.push(factory.value(options));
   } else {
     const humanOptions = { ...options, out: human as NodeJS.WriteStream };
     reporters.push(isTTY && choice.verbosity < 2 ? liveReporter(humanOptions) : plainReporter(humanOptions));
   }
-  if (choice.logDir) reporters.push(hostLogReporter(choice.logDir));
+  if (choice.logDir) reporters.push(hostLogReporter(usableLogDir(choice.logDir)));
   return reporters;
+}
+
+/**
+ * --log-dir checked before the run: made if missing, and it must be a
+ * writable directory. Anything else is one line naming the path, never a
+ * hang or an `internal error`.
+ */
+function usableLogDir(dir: string): string {
+  const refuse = (why: string) => new RunnerError('USAGE', `--log-dir ${dir}: ${why}`, { file: dir });
+  // Level by level, not mkdir -p: Node's recursive mkdir loops forever under /proc.
+  const missing: string[] = [];
+  let at = resolve(dir);
+  while (!existsSync(at)) {
+    missing.unshift(at);
+    const parent = dirname(at);
+    if (parent === at) break;
+    at = parent;
+  }
+  for (const level of missing) {
+    try {
+      mkdirSync(level, { mode: 0o700 });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw refuse(
+        code === 'ENOTDIR' ? 'not a directory' : `cannot create it (${code ?? (error as Error).message})`,
+      );
+    }
+  }
+  if (!statSync(dir).isDirectory()) throw refuse('not a directory');
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw refuse('not writable');
+  }
+  return dir;
 }

@@ -184,13 +184,19 @@ class PlayRun {
     emit({ type: 'phase', phase: 'setup' });
     await this.options.registry.runHook('beforePlay', hookContext);
     const strategy = strategyFor(play.strategy);
+    const taskCount = phases.reduce((n, p) => n + p.tasks.length, 0);
+    // Tasks each host got through in this play: after Ctrl-C, a host short of them did not finish.
+    const tasksThrough = new Map<HostState, number>();
     for (const batch of batches(playHosts, play.serial)) {
       if (this.signal.aborted) break;
       const entered = new Set<RunPhase>();
       await strategy.run(batch, phases, {
         forks: this.options.forks,
         signal: this.signal,
-        runTask: (host, task) => this.hostTask(host, play, task, playVars),
+        runTask: async (host, task) => {
+          await this.hostTask(host, play, task, playVars);
+          tasksThrough.set(host, (tasksThrough.get(host) ?? 0) + 1);
+        },
         enterPhase: (phase) => {
           if (entered.has(phase)) return;
           entered.add(phase);
@@ -218,8 +224,10 @@ class PlayRun {
       if (batch.length > 0 && batch.every((h) => h.final)) this.stopped = true;
       if (this.stopped) break;
     }
+    // Hosts Ctrl-C stopped before the play's last task are left for the run to count as interrupted, never ok.
+    const cutShort = (host: HostState) => this.signal.aborted && (tasksThrough.get(host) ?? 0) < taskCount;
     for (const host of playHosts) {
-      if (host.final || lastPlayOf.get(host.name) === index) {
+      if (host.final || (lastPlayOf.get(host.name) === index && !cutShort(host))) {
         await this.options.registry.runHook('afterHost', {
           ...hookContext,
           host: host.name,

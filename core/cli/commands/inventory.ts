@@ -13,6 +13,11 @@ async function load(flags: InventoryFlags, io: CliIO) {
   const project = await loadProject({ cwd, configFile: flags.config });
   const configured = [project.config.inventory ?? []].flat();
   const sources = flags.inventory.length > 0 ? flags.inventory : configured;
+  if (sources.length === 0) {
+    // ansible-inventory falls back to its configured inventory; with none, an empty list would look like an empty fleet.
+    const { RunnerError } = await import('../../errors.js');
+    throw new RunnerError('USAGE', 'no inventory: pass -i <inventory> or set "inventory" in the config');
+  }
   return loadInventory(sources, {
     cwd: flags.inventory.length > 0 ? cwd : project.configDir,
     plugins: project.registry.inventorySources.map((c) => c.value),

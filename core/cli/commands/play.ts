@@ -114,6 +114,7 @@ export function registerPlayCommand(program: Command, io: CliIO): void {
         verbosity: flags.verbose,
         reporter: project.config.reporter,
         logDir: flags.logDir ?? project.config.logDir,
+        configFile: project.configFile,
         stdout: io.stdout,
         stderr: io.stderr,
       },
