@@ -38,9 +38,35 @@ export function registerStep(step: RegisterStep): ModuleDefinition<unknown> {
     async run(ctx) {
       const r = ready(ctx);
       if (!r.ok) return r.result;
-      return step.run(ctx, { options: r.options, play: r.play });
+      const result = await step.run(ctx, { options: r.options, play: r.play });
+      await releaseWhenSettled(ctx, r.play, r.options, result);
+      return result;
     },
   });
+}
+
+/**
+ * A host's lock goes as soon as its registration is settled (registered,
+ * found registered, or failed and rolled back), not at the end of the play:
+ * another run waiting for this host must not wait for this run's other hosts.
+ */
+async function releaseWhenSettled(
+  ctx: Pick<ModuleContext, 'host'>,
+  play: RegisterPlay,
+  options: RegisterOptions,
+  result: ModuleResult,
+): Promise<void> {
+  const record = play.host(ctx.host);
+  if (!record.locked) return;
+  const facts = result.data?.ansible_facts as { opsworks_registration?: Registration | null } | undefined;
+  const already = facts?.opsworks_registration?.already === true;
+  const settled =
+    record.committed ||
+    already ||
+    (result.failed && !record.iam?.user && !record.instanceId && !record.bootInFlight);
+  if (!settled) return;
+  await play.locks(options).release(ctx.host);
+  record.locked = false;
 }
 
 /** The stack (fetched once per play), or the failed result that names the call. */
