@@ -77,7 +77,7 @@ describe(`register ${HOSTS} hosts in one run`, () => {
     expect(commands).toContain('boot-registration');
     // Commands fed to the persistent shell are in the record too, not just those with their own channel.
     const shellLines = fx.sb.commands().filter((c) => c.kind === 'shell');
-    expect(shellLines.some((c) => c.command.includes('mktemp -d'))).toBe(true);
+    expect(shellLines.some((c) => c.command.includes('/opsworks-register.'))).toBe(true);
     expect(shellLines.some((c) => c.command.includes('curl '))).toBe(true);
     expect(commands).toContain('OPSWORKS_ASSETS_DOWNLOAD_BUCKET=');
     for (const s of secrets) {
