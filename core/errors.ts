@@ -34,6 +34,8 @@ export type RunnerErrorCode =
   | 'TRANSFER_FAILED'
   | 'CANCELLED'
   | 'AWS_ERROR'
+  /** `runner journal reconcile` could not settle every host a dead run left open. */
+  | 'RECONCILE_INCOMPLETE'
   | 'INTERNAL';
 
 export interface RunnerErrorOptions {

@@ -2,6 +2,10 @@
  * The public API of runner, for plugin authors and programmatic use. The CLI
  * is a thin shell over these same functions.
  */
+
+// The zod that checks module args: plugins write their schemas with this very
+// instance, so `runner doc` can read them and no second copy is needed.
+export { z } from 'zod';
 export type { RunnerConfig } from './config/define-config.js';
 export { defineConfig } from './config/define-config.js';
 export { loadConfig } from './config/load-config.js';

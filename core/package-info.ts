@@ -8,6 +8,8 @@ export interface PackageInfo {
   version: string;
   /** The folder holding package.json: the clone, or node_modules/<name> of an install. */
   root: string;
+  /** What runner itself is built and tested with (a scaffolded plugin uses the same). */
+  devDependencies: Record<string, string>;
 }
 
 /**
@@ -19,8 +21,13 @@ export function packageInfo(): PackageInfo {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     try {
-      const { name, version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as PackageInfo;
-      return { name, version, root: dir };
+      const json = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Partial<PackageInfo>;
+      return {
+        name: json.name!,
+        version: json.version!,
+        root: dir,
+        devDependencies: json.devDependencies ?? {},
+      };
     } catch (error) {
       const parent = dirname(dir);
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || parent === dir) throw error;

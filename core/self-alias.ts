@@ -24,19 +24,25 @@ export function selfAliases(): Record<string, string> {
   return aliases;
 }
 
-let installed = false;
-
 /**
- * Installs core/module-hooks.mjs, which makes users' files import the runner
- * that loads them: a plugin in a folder
+ * Installs core/module-hooks.mjs around tsx's hooks (`registerTsx`), which
+ * makes users' files import the runner that loads them: a plugin in a folder
  * of its own, with no runner installed beside it, gets this very instance
  * (one `Secret` class, one registry), whether runner runs from a global
- * install, a local one or a clone. Node's hooks are process-wide, hence the
- * one process-wide flag: they are installed once, on the first user file, so
- * commands that load none never pay for them.
+ * install, a local one or a clone. Hooks registered later run first: the ESM
+ * detection goes beneath tsx (it changes what tsx is handed), the aliases
+ * above it (so tsx never gives runner's files a namespace of their own, which
+ * would load a second instance). Node's hooks are process-wide and stack:
+ * call it once per process.
  */
-export function installSelfAliases(): void {
-  if (installed) return;
-  installed = true;
-  register(new URL('./module-hooks.mjs', import.meta.url), { data: { aliases: selfAliases() } });
+export function installUserModuleHooks<T>(registerTsx: () => T): T {
+  // Two instances of the hooks module (a module is one instance per URL, whence the queries).
+  register(new URL('./module-hooks.mjs?beneath-tsx', import.meta.url), {
+    data: { aliases: {}, detectEsm: true },
+  });
+  const tsx = registerTsx();
+  register(new URL('./module-hooks.mjs?above-tsx', import.meta.url), {
+    data: { aliases: selfAliases(), detectEsm: false },
+  });
+  return tsx;
 }

@@ -9,6 +9,13 @@
 // need Node 22. runner pins SDK versions that support Node 20, so the warning
 // says nothing to an operator; it would only bury the run's own output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// Ctrl-C or SIGTERM before a command installs its own handler (loading takes a moment)
+// still ends with the interrupted exit code, 99, not the shell's 130.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    if (process.listenerCount(signal) === 1) process.exit(99);
+  });
+}
 
 const built = import.meta.url.includes('/dist/core/cli/');
 const entry = new URL(built ? './main.js' : '../../dist/core/cli/main.js', import.meta.url);

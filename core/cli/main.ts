@@ -2,9 +2,12 @@ import { Command, CommanderError } from 'commander';
 import { isRunnerError, toRunnerError } from '../errors.js';
 import { packageInfo } from '../package-info.js';
 import { EXIT } from '../play/exit-code.js';
+import { registerCompletionCommand } from './commands/completion.js';
+import { registerDocCommand } from './commands/doc.js';
 import { registerInventoryCommand } from './commands/inventory.js';
 import { registerPlayCommand } from './commands/play.js';
 import { registerPluginsCommand } from './commands/plugins.js';
+import { registerRunCommand } from './commands/run.js';
 import type { CliIO } from './shared.js';
 
 /**
@@ -44,8 +47,11 @@ export async function main(argv: string[], io?: Partial<CliIO>): Promise<number>
         write(`runner: ${text.trim().replace(/^error: /, '')} (see "runner help")\n`),
     });
   registerPlayCommand(program, cli);
+  registerRunCommand(program, cli);
   registerInventoryCommand(program, cli);
   registerPluginsCommand(program, cli);
+  registerDocCommand(program, cli);
+  registerCompletionCommand(program, cli);
   if (wantsPluginCommands(argv)) {
     const { builtinPlugins } = await import('../builtins.js');
     for (const plugin of await builtinPlugins()) plugin.cli?.(program);

@@ -1,6 +1,7 @@
 import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import { RunnerError } from '../errors.js';
 import { setOwn } from './precedence.js';
+import { checkAliases } from './yaml-aliases.js';
 import { pyyamlTags } from './yaml11.js';
 
 /**
@@ -39,6 +40,7 @@ export function loadYamlOrJson(text: string, file: string): LoadedData {
       column: pos?.col,
     });
   }
+  checkAliases(doc, lineCounter, file);
   let value: unknown;
   try {
     value = doc.toJS({ mapAsMap: true, maxAliasCount: 10_000 });

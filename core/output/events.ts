@@ -4,7 +4,8 @@
  * plain JSON-serialisable data; secrets are redacted before a reporter sees it.
  */
 export type TaskStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
-export type HostStatus = 'ok' | 'failed' | 'unreachable' | 'skipped';
+/** `interrupted`: the run was stopped (Ctrl-C) before the host finished; never counted as ok. */
+export type HostStatus = 'ok' | 'failed' | 'unreachable' | 'skipped' | 'interrupted';
 
 export interface TaskResult {
   host: string;
@@ -50,7 +51,17 @@ export type RunEvent =
   | { type: 'run.start'; time: string; playbook: string; hostCount: number; forks: number }
   | { type: 'play.start'; play: string; hosts: string[]; taskCount: number }
   | { type: 'phase'; phase: RunPhase }
-  | { type: 'task.start'; play: string; task: string; module: string }
+  /** `path` is where the task is written (`file:line`), shown with -vv as Ansible's "task path". */
+  | { type: 'task.start'; play: string; task: string; module: string; path?: string }
+  /** A connection is being opened for a host (shown with -vvv). No secret is part of it. */
+  | {
+      type: 'host.connect';
+      host: string;
+      connection: string;
+      address: string;
+      port: number;
+      user?: string;
+    }
   | { type: 'host.task.start'; host: string; task: string }
   | { type: 'host.task.result'; result: TaskResult }
   | { type: 'host.output'; host: string; task: string; stream: 'stdout' | 'stderr'; text: string }
@@ -58,6 +69,8 @@ export type RunEvent =
   | { type: 'host.done'; host: string; status: HostStatus; stats: HostStats; msg?: string }
   | { type: 'notice'; host?: string; check: string; message: string }
   | { type: 'warning'; message: string; host?: string; file?: string }
+  /** Ctrl-C: `stop` (no new tasks) or `kill` (running commands killed), so every view can say so at once. */
+  | { type: 'run.interrupt'; stage: 'stop' | 'kill' }
   | { type: 'play.end'; play: string }
   | { type: 'run.end'; recap: Recap; exitCode: number };
 

@@ -1,3 +1,4 @@
+import type { Colors } from './colors.js';
 import type { Recap, RecapRow, TaskResult } from './events.js';
 
 /** Ansible's recap line: `host : ok=3 changed=1 unreachable=0 failed=0 skipped=0 rescued=0 ignored=0`. */
@@ -12,11 +13,14 @@ export function recapLine(row: RecapRow, width: number): string {
  * The recap. With `compactAbove`, a fleet larger than that lists only the hosts
  * that did not finish ok, and counts the rest: what a terminal can show.
  */
-export function recapLines(recap: Recap, options: { compactAbove?: number } = {}): string[] {
+export function recapLines(recap: Recap, options: { compactAbove?: number; colors?: Colors } = {}): string[] {
+  const c = options.colors;
+  const paint = (row: RecapRow, line: string) =>
+    !c ? line : row.status !== 'ok' ? c.red(line) : row.changed > 0 ? c.yellow(line) : c.green(line);
   const width = Math.max(0, ...recap.hosts.map((h) => h.host.length));
   const compact = options.compactAbove !== undefined && recap.hosts.length > options.compactAbove;
   const shown = compact ? recap.hosts.filter((h) => h.status !== 'ok') : recap.hosts;
-  const lines = ['', 'PLAY RECAP', ...shown.map((row) => recapLine(row, width))];
+  const lines = ['', 'PLAY RECAP', ...shown.map((row) => paint(row, recapLine(row, width)))];
   if (compact) {
     const hidden = recap.hosts.length - shown.length;
     lines.push(`(${hidden} hosts ok not listed; --json or --log-dir records each host)`);
@@ -63,9 +67,11 @@ function grouped(items: { host: string; reason: string }[]): string[] {
 
 export function summaryLine(recap: Recap): string {
   const count = (status: RecapRow['status']) => recap.hosts.filter((h) => h.status === status).length;
+  const interrupted = count('interrupted');
   return (
     `${recap.hosts.length} hosts in ${(recap.durationMs / 1000).toFixed(1)}s: ` +
-    `${count('ok')} ok, ${count('failed')} failed, ${count('unreachable')} unreachable`
+    `${count('ok')} ok, ${count('failed')} failed, ${count('unreachable')} unreachable` +
+    (interrupted > 0 ? `, ${interrupted} interrupted` : '')
   );
 }
 

@@ -1,20 +1,22 @@
 import { setMaxListeners } from 'node:events';
 import { dirname } from 'node:path';
-import type { Connection, ConnectionRunOptions } from '../connection/types.js';
-import { isRunnerError, RunnerError } from '../errors.js';
+import type { ConnectionRunOptions } from '../connection/types.js';
+import { isRunnerError } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
-import type { Recap, RecapRow, RunEvent, TaskResult } from '../output/events.js';
+import type { Recap, RecapRow, RunEvent, RunPhase, TaskResult } from '../output/events.js';
 import type { PluginRegistry } from '../plugin/registry.js';
 import type { PlayHookContext } from '../plugin/types.js';
 import type { Secret } from '../secret.js';
-import { becomeRequested, connectionSpecFromVars, planConnection } from './connection-spec.js';
+import { breakReason } from './break-rules.js';
 import { exitCodeFor } from './exit-code.js';
+import { connectHost } from './host-connection.js';
 import { type HostState, newHostState, taskVars } from './host-state.js';
+import { countResult } from './host-stats.js';
 import type { PlaybookDefinition, PlayDefinition, TaskDefinition } from './model.js';
-import { runPool } from './pool.js';
 import { type PlannedPlay, planPlays } from './prepare.js';
 import { runTask } from './run-task.js';
-import { render } from './template.js';
+import { strategyFor } from './strategies/index.js';
+import { taskBecome } from './task-become.js';
 
 export interface InventoryView {
   hostVars(name: string): Vars;
@@ -107,7 +109,8 @@ export async function runPlaybook(options: RunPlaybookOptions): Promise<RunOutco
   const interrupted = signal.aborted;
   for (const state of states.values()) {
     if (!state.done) {
-      if (interrupted && !state.final) state.final = { status: 'failed', msg: 'interrupted' };
+      if (interrupted && !state.final)
+        state.final = { status: 'interrupted', msg: 'interrupted before it finished' };
       run.finishHost(state);
     }
   }
@@ -160,14 +163,14 @@ class PlayRun {
   }
 
   async play(planned: PlannedPlay, index: number, lastPlayOf: Map<string, number>): Promise<void> {
-    const { play, hosts, tasks } = planned;
+    const { play, hosts, phases } = planned;
     const emit = this.options.emit;
     const playHosts = hosts.map((h) => this.states.get(h)!).filter((s) => !s.final);
     emit({
       type: 'play.start',
       play: play.name,
       hosts: playHosts.map((s) => s.name),
-      taskCount: tasks.length,
+      taskCount: phases.reduce((n, p) => n + p.tasks.length, 0),
     });
     const playVars = { ...(play.vars ?? {}) };
     const hookContext: PlayHookContext = {
@@ -178,47 +181,39 @@ class PlayRun {
       emit,
       signal: this.signal,
     };
+    emit({ type: 'phase', phase: 'setup' });
     await this.options.registry.runHook('beforePlay', hookContext);
-    emit({ type: 'phase', phase: 'execute' });
+    const strategy = strategyFor(play.strategy);
     for (const batch of batches(playHosts, play.serial)) {
       if (this.signal.aborted) break;
-      if (play.strategy === 'free') {
-        await runPool(
-          batch,
-          this.options.forks,
-          async (host) => {
-            for (const task of tasks) {
-              if (host.final || this.signal.aborted) break;
-              await this.hostTask(host, play, task, playVars);
-            }
-          },
-          this.signal,
-        );
-      } else {
-        let active = batch;
-        for (const task of tasks) {
-          if (this.signal.aborted || active.length === 0) break;
-          emit({ type: 'task.start', play: play.name, task: task.name, module: task.module });
-          await runPool(
-            active,
-            this.options.forks,
-            (host) => this.hostTask(host, play, task, playVars),
-            this.signal,
-          );
-          const failedNow = active.filter((h) => h.final);
-          active = active.filter((h) => !h.final);
-          if (failedNow.length > 0 && this.breaksPlay(play, batch.length, batch)) {
-            for (const host of active) {
-              host.final = {
-                status: 'failed',
-                msg: `play "${play.name}" stopped: ${this.breakReason(play)}`,
-              };
-            }
-            active = [];
-            this.stopped = true;
+      const entered = new Set<RunPhase>();
+      await strategy.run(batch, phases, {
+        forks: this.options.forks,
+        signal: this.signal,
+        runTask: (host, task) => this.hostTask(host, play, task, playVars),
+        enterPhase: (phase) => {
+          if (entered.has(phase)) return;
+          entered.add(phase);
+          emit({ type: 'phase', phase });
+        },
+        taskStart: (task) =>
+          emit({
+            type: 'task.start',
+            play: play.name,
+            task: task.name,
+            module: task.module,
+            path: taskPath(task),
+          }),
+        breakAfterTask: (members) => {
+          const reason = breakReason(play, members);
+          if (!reason) return false;
+          for (const host of members.filter((h) => !h.final)) {
+            host.final = { status: 'failed', msg: `play "${play.name}" stopped: ${reason}` };
           }
-        }
-      }
+          this.stopped = true;
+          return true;
+        },
+      });
       // Ansible's playbook executor: a batch in which every host failed ends the run.
       if (batch.length > 0 && batch.every((h) => h.final)) this.stopped = true;
       if (this.stopped) break;
@@ -235,19 +230,6 @@ class PlayRun {
     }
     await this.options.registry.runHook('afterPlay', hookContext);
     emit({ type: 'play.end', play: play.name });
-  }
-
-  private breaksPlay(play: PlayDefinition, batchSize: number, batch: HostState[]): boolean {
-    if (play.anyErrorsFatal) return true;
-    if (play.maxFailPercentage === undefined) return false;
-    const failed = batch.filter((h) => h.final).length;
-    return (failed / batchSize) * 100 > play.maxFailPercentage;
-  }
-
-  private breakReason(play: PlayDefinition): string {
-    return play.anyErrorsFatal
-      ? 'any_errors_fatal'
-      : `max_fail_percentage ${play.maxFailPercentage}% exceeded`;
   }
 
   finishHost(host: HostState): void {
@@ -279,11 +261,11 @@ class PlayRun {
         task,
         module,
         vars,
-        become: this.becomeFor(host, play, task, vars),
+        become: taskBecome(host.name, play, task, vars, this.options.connectionDefaults?.becomePassword),
         check: this.options.check ?? false,
         signal: this.signal,
         killSignal: this.killSignal,
-        connect: () => this.connect(host, vars),
+        connect: () => connectHost(host, vars, this.options),
         log: (text, stream) => emit({ type: 'host.output', host: host.name, task: task.name, stream, text }),
         warn: (message) => emit({ type: 'warning', host: host.name, message }),
       });
@@ -307,7 +289,7 @@ class PlayRun {
     if (outcome.facts) Object.assign(module.value.gathersFacts ? host.facts : host.hostFacts, outcome.facts);
     const ignored = result.status === 'failed' && task.ignoreErrors === true;
     if (ignored) result.ignored = true;
-    this.count(host, result.status, ignored, outcome.registered.changed === true);
+    countResult(host.stats, result.status, ignored, outcome.registered.changed === true);
     if (task.noLog) {
       result.stdout = undefined;
       result.stderr = undefined;
@@ -327,58 +309,12 @@ class PlayRun {
     }
     if (host.final) this.finishHost(host);
   }
+}
 
-  private count(host: HostState, status: TaskResult['status'], ignored: boolean, changed: boolean) {
-    const s = host.stats;
-    if (status === 'changed') {
-      s.ok++;
-      s.changed++;
-    } else if (status === 'ok') s.ok++;
-    else if (status === 'skipped') s.skipped++;
-    else if (status === 'unreachable') s.unreachable++;
-    else if (ignored) {
-      // Ansible counts an ignored failure as ok and ignored, and changed when it changed (strategy/__init__.py).
-      s.ok++;
-      s.ignored++;
-      if (changed) s.changed++;
-    } else s.failed++;
-  }
-
-  private becomeFor(host: HostState, play: PlayDefinition, task: TaskDefinition, vars: Vars) {
-    const wanted = task.become ?? play.become ?? becomeRequested(vars);
-    if (!wanted) return undefined;
-    const spec = connectionSpecFromVars(host.name, vars).become!;
-    const user = task.becomeUser ?? play.becomeUser ?? spec.user ?? 'root';
-    return {
-      ...spec,
-      password: spec.password ?? this.options.connectionDefaults?.becomePassword,
-      method: play.becomeMethod ?? spec.method,
-      user: String(render(user, vars)),
-    };
-  }
-
-  /** The task's connection: the open one while it still fits the task's vars, else a new one. */
-  private async connect(host: HostState, vars: Vars): Promise<Connection> {
-    const planned = planConnection(host.name, vars, this.options.connectionDefaults);
-    if (host.connection && host.connectionKey === planned.key) {
-      await host.connection.connect();
-      return host.connection;
-    }
-    const factory = this.options.registry.connections.get(planned.kind);
-    if (!factory) {
-      throw new RunnerError(
-        'CONNECTION_OPTIONS_INVALID',
-        `host ${host.name}: unknown connection kind "${planned.kind}"`,
-        { host: host.name },
-      );
-    }
-    // set_fact or a task's vars moved the host: Ansible reconnects, so do we.
-    await host.connection?.close().catch(() => undefined);
-    host.connection = factory.value.create(planned.spec, this.options.connection);
-    host.connectionKey = planned.key;
-    await host.connection.connect();
-    return host.connection;
-  }
+/** `file:line` of a task, for -vv. */
+function taskPath(task: TaskDefinition): string | undefined {
+  const where = task.where;
+  return where?.file ? `${where.file}${where.line ? `:${where.line}` : ''}` : undefined;
 }
 
 /** Splits hosts into `serial` batches: a number, a percentage, or a list of them. */

@@ -47,7 +47,8 @@ export interface PlayDefinition {
   becomeUser?: string;
   becomeMethod?: 'sudo' | 'su';
   serial?: number | string | (number | string)[];
-  strategy?: 'linear' | 'free';
+  /** A name in strategies/index.ts (linear, free). */
+  strategy?: string;
   maxFailPercentage?: number;
   anyErrorsFatal?: boolean;
   /** Play tags; every task of the play carries them too, as in Ansible. */

@@ -3,13 +3,19 @@ import type { Vars } from '../inventory/types.js';
 import { checkModuleName, type PluginRegistry } from '../plugin/registry.js';
 import type { PlaybookDefinition, PlayDefinition, TaskDefinition } from './model.js';
 import { resolveTaskArgs, validateModuleArgs } from './module-args.js';
+import type { PhaseTasks } from './strategies/index.js';
 import { isTemplated, render } from './template.js';
 
 export interface PlannedPlay {
   play: PlayDefinition;
   hosts: string[];
-  /** Tasks after tags; gathering facts first when the play asks for it. */
-  tasks: TaskDefinition[];
+  /**
+   * The play's run phases in order: connect (gathering facts, when the play
+   * asks), preflight checks, execute (the play's tasks after --tags,
+   * --skip-tags and --start-at-task), post-setup checks. Task selection
+   * applies to execute only: no flag can skip a check.
+   */
+  phases: PhaseTasks[];
 }
 
 interface PlanInput {
@@ -24,7 +30,7 @@ interface PlanInput {
   extraVars?: Vars;
 }
 
-/** Checks for a phase, as tasks, for the plays of the playbooks they apply to. */
+/** The checks of a phase that apply to this playbook, each run on every host like a task. */
 function checkTasks(
   input: PlanInput,
   phase: 'preflight' | 'post-setup',
@@ -57,22 +63,25 @@ export function planPlays(input: PlanInput): PlannedPlay[] {
       : play.hosts;
     let hosts = input.selectHosts(pattern);
     if (limited) hosts = hosts.filter((h) => limited.has(h));
-    const tasks = [
-      ...checkTasks(input, 'preflight', play),
-      ...play.tasks.filter((t) => tagsAllow(t, input.tags, input.skipTags)),
-      ...checkTasks(input, 'post-setup', play),
-    ];
+    const tasks = play.tasks.filter((t) => tagsAllow(t, input.tags, input.skipTags));
     if (input.startAtTask) {
       const at = tasks.findIndex((t) => t.name === input.startAtTask);
       if (at >= 0) tasks.splice(0, at);
       else startAtMissing ??= input.startAtTask;
     }
-    if (play.gatherFacts !== false && input.registry.modules.has('setup')) {
-      tasks.unshift({ name: 'Gathering Facts', module: 'setup', args: {}, where: play.where });
-    }
-    plan.push({ play, hosts, tasks });
+    const facts: TaskDefinition[] =
+      play.gatherFacts !== false && input.registry.modules.has('setup')
+        ? [{ name: 'Gathering Facts', module: 'setup', args: {}, where: play.where }]
+        : [];
+    const phases: PhaseTasks[] = [
+      { phase: 'connect', tasks: facts },
+      { phase: 'preflight', tasks: checkTasks(input, 'preflight', play) },
+      { phase: 'execute', tasks },
+      { phase: 'post-setup', tasks: checkTasks(input, 'post-setup', play) },
+    ];
+    plan.push({ play, hosts, phases });
   }
-  if (startAtMissing && plan.every((p) => p.tasks.every((t) => t.name !== startAtMissing))) {
+  if (startAtMissing && plan.every((p) => !executeTasks(p).some((t) => t.name === startAtMissing))) {
     throw new RunnerError(
       'USAGE',
       `--start-at-task: no task named "${startAtMissing}" in ${input.playbook.name}`,
@@ -88,6 +97,11 @@ export function planPlays(input: PlanInput): PlannedPlay[] {
     );
   }
   return plan;
+}
+
+/** The play's own tasks after selection (the execute phase). */
+export function executeTasks(planned: PlannedPlay): TaskDefinition[] {
+  return planned.phases.find((p) => p.phase === 'execute')?.tasks ?? [];
 }
 
 export function validateTask(task: TaskDefinition, registry: PluginRegistry): void {
@@ -123,7 +137,7 @@ export function tagsAllow(task: TaskDefinition, tags?: string[], skipTags?: stri
 }
 
 /** The known name within edit distance 2, for "did you mean". */
-function closest(name: string, known: string[]): string | undefined {
+export function closest(name: string, known: string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = 3;
   for (const candidate of known) {

@@ -25,6 +25,8 @@ import { resolvePlaybook } from './resolve-playbook.js';
 export interface RunPlayOptions {
   /** A plugin's playbook name or a playbook file. */
   playbook: string;
+  /** A playbook built in memory (`runner run`'s one-task play); `playbook` then only names it. */
+  playbookDefinition?: PlaybookDefinition;
   /** Inventory sources; the config's `inventory` when empty. */
   inventories?: string[];
   cwd?: string;
@@ -85,7 +87,7 @@ export async function runPlay(options: RunPlayOptions): Promise<RunOutcome> {
   const project = await loadProject({ cwd, configFile: options.configFile, plugins: options.plugins });
   const { config, registry } = project;
   const warn = options.onWarning ?? (() => {});
-  const playbook = await resolvePlaybook(options.playbook, registry, cwd);
+  const playbook = options.playbookDefinition ?? (await resolvePlaybook(options.playbook, registry, cwd));
   const vouchedKnownHosts: string[] = [];
   const inventory = await loadRunInventory(project, options, playbook, vouchedKnownHosts);
   // Checked before the run: a known_hosts file the user named and that is not there is a typo, not "no keys".
@@ -94,6 +96,11 @@ export async function runPlay(options: RunPlayOptions): Promise<RunOutcome> {
     ...(options.knownHosts ?? []).map((f) => existingFile(f, cwd, '--known-hosts')),
   ];
   const hub = new EventHub(options.reporters);
+  // Ctrl-C is acknowledged in every view at once, not only when the next task ends.
+  const onStop = () => hub.emit({ type: 'run.interrupt', stage: 'stop' });
+  const onKill = () => hub.emit({ type: 'run.interrupt', stage: 'kill' });
+  options.signal?.addEventListener('abort', onStop, { once: true });
+  options.killSignal?.addEventListener('abort', onKill, { once: true });
   const patternWarnings: string[] = [];
   const hostKeyChecking = options.hostKeyChecking ?? config.hostKeyChecking ?? DEFAULTS.hostKeyChecking;
   if (hostKeyChecking === 'off') warn(HOST_KEY_CHECKING_OFF_WARNING);
@@ -129,6 +136,8 @@ export async function runPlay(options: RunPlayOptions): Promise<RunOutcome> {
       signal: options.signal,
     });
   } finally {
+    options.signal?.removeEventListener('abort', onStop);
+    options.killSignal?.removeEventListener('abort', onKill);
     await hub.close();
   }
 }

@@ -1,11 +1,23 @@
 import { readFile } from 'node:fs/promises';
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
+import {
+  type Alias,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  type YAMLMap,
+} from 'yaml';
 import { fileNotFound, RunnerError } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
+import { checkAliases } from '../inventory/yaml-aliases.js';
 import { pyyamlTags } from '../inventory/yaml11.js';
 import { PLAY_KEYWORDS, TASK_KEYWORDS } from './keywords.js';
 import type { PlaybookDefinition, PlayDefinition, SourceLocation, TaskDefinition } from './model.js';
 import { applyVarsFiles } from './play-vars-files.js';
+import { STRATEGIES } from './strategies/index.js';
 
 /**
  * Reads an Ansible-syntax YAML playbook into the playbook model, keeping the
@@ -61,33 +73,53 @@ export function parseYamlPlaybook(text: string, file: string): PlaybookDefinitio
       cause: error,
     });
   }
+  checkAliases(doc, lineCounter, file);
   const root = doc.contents;
   if (!isSeq(root)) fail('a playbook must be a list of plays', root);
   const plays: PlayDefinition[] = [];
-  for (const playNode of (root as { items: unknown[] }).items as Node[]) {
+  // Values are converted against the document, so that aliases resolve to their anchors (as PyYAML does).
+  const toJS: ToJS = Object.assign(
+    (node: Node | null): unknown => {
+      if (!node) return node;
+      try {
+        return node.toJS(doc, { maxAliasCount: 10_000 });
+      } catch (error) {
+        return fail(`YAML error: ${(error as Error).message}`, node);
+      }
+    },
+    { deref: (alias: Alias) => alias.resolve(doc) },
+  );
+  for (const item of (root as { items: unknown[] }).items as Node[]) {
+    const playNode = isAlias(item) ? (toJS.deref(item) as Node) : item;
     if (!isMap(playNode)) fail('each play must be a mapping with "hosts" and "tasks"', playNode);
-    plays.push(readPlay(playNode as YAMLMap, at, fail));
+    plays.push(readPlay(playNode as YAMLMap, at, fail, toJS));
   }
   return { name: file, file, plays };
 }
 
 type At = (node: Node | null | undefined) => SourceLocation;
 type Fail = (message: string, node?: Node | null) => never;
+type ToJS = ((node: Node | null) => unknown) & { deref(alias: Alias): unknown };
 
-function entries(map: YAMLMap): { key: string; keyNode: Node; valueNode: Node | null; value: unknown }[] {
+function entries(
+  map: YAMLMap,
+  toJS: ToJS,
+): { key: string; keyNode: Node; valueNode: Node | null; value: unknown }[] {
   return map.items.map((pair) => {
     const keyNode = pair.key as Node;
-    const valueNode = (pair.value ?? null) as Node | null;
+    let valueNode = (pair.value ?? null) as Node | null;
+    // A whole play, task or keyword value may itself be an alias (`vars: *common`).
+    const value = toJS(valueNode);
+    if (isAlias(valueNode)) valueNode = (toJS.deref(valueNode) as Node | undefined) ?? valueNode;
     const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
-    const value = valueNode && typeof valueNode.toJSON === 'function' ? valueNode.toJSON() : valueNode;
     return { key, keyNode, valueNode, value };
   });
 }
 
-function readPlay(map: YAMLMap, at: At, fail: Fail): PlayDefinition {
+function readPlay(map: YAMLMap, at: At, fail: Fail, toJS: ToJS): PlayDefinition {
   const play: Partial<PlayDefinition> & { tasks: TaskDefinition[] } = { tasks: [], where: at(map) };
   let sawHosts = false;
-  for (const { key, keyNode, valueNode, value } of entries(map)) {
+  for (const { key, keyNode, valueNode, value } of entries(map, toJS)) {
     if (!PLAY_KEYWORDS.has(key)) fail(`unsupported play keyword "${key}"`, keyNode);
     switch (key) {
       case 'name':
@@ -132,9 +164,9 @@ function readPlay(map: YAMLMap, at: At, fail: Fail): PlayDefinition {
         play.serial = value as PlayDefinition['serial'];
         break;
       case 'strategy':
-        if (value !== 'linear' && value !== 'free')
-          fail(`strategy must be linear or free, got "${value}"`, valueNode);
-        play.strategy = value as 'linear' | 'free';
+        if (typeof value !== 'string' || !STRATEGIES.has(value))
+          fail(`strategy must be ${[...STRATEGIES.keys()].join(' or ')}, got "${value}"`, valueNode);
+        play.strategy = value as string;
         break;
       case 'max_fail_percentage':
         if (typeof value !== 'number') fail('max_fail_percentage must be a number', valueNode);
@@ -149,9 +181,10 @@ function readPlay(map: YAMLMap, at: At, fail: Fail): PlayDefinition {
       case 'tasks':
         if (value === null) break;
         if (!isSeq(valueNode)) fail('play "tasks" must be a list', valueNode);
-        for (const taskNode of (valueNode as { items: unknown[] }).items as Node[]) {
+        for (const item of (valueNode as { items: unknown[] }).items as Node[]) {
+          const taskNode = isAlias(item) ? (toJS.deref(item) as Node) : item;
           if (!isMap(taskNode)) fail('each task must be a mapping', taskNode);
-          play.tasks.push(readTask(taskNode as YAMLMap, at, fail));
+          play.tasks.push(readTask(taskNode as YAMLMap, at, fail, toJS));
         }
         break;
     }
@@ -184,11 +217,11 @@ function asConditions(value: unknown): string | string[] | boolean {
   return String(value);
 }
 
-function readTask(map: YAMLMap, at: At, fail: Fail): TaskDefinition {
+function readTask(map: YAMLMap, at: At, fail: Fail, toJS: ToJS): TaskDefinition {
   const task: Partial<TaskDefinition> = { where: at(map) };
   const moduleKeys: { key: string; keyNode: Node; value: unknown }[] = [];
   let extraArgs: Record<string, unknown> | undefined;
-  for (const { key, keyNode, valueNode, value } of entries(map)) {
+  for (const { key, keyNode, valueNode, value } of entries(map, toJS)) {
     if (!TASK_KEYWORDS.has(key)) {
       moduleKeys.push({ key, keyNode, value });
       continue;

@@ -12,6 +12,8 @@ import type { PlaybookDefinition } from '../play/model.js';
 export interface Plugin {
   name: string;
   version?: string;
+  /** One line for `runner plugins list`: what the plugin is for. */
+  description?: string;
   /** Task modules, by the name a playbook uses (`shell`, `opsworks_register`, ...). */
   // biome-ignore lint/suspicious/noExplicitAny: each module has its own args type; the engine validates them with the module's schema.
   modules?: Record<string, ModuleDefinition<any>>;

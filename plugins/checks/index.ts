@@ -217,6 +217,7 @@ export const etcHostsCheck: CheckDefinition = {
 
 export default definePlugin({
   name: 'checks',
+  description: 'Preflight and post-setup checks: reserved mounts, host files, the OS-update reminder.',
   checks: [
     linuxCheck,
     osFamilyCheck,

@@ -17,6 +17,7 @@ import { waitFor } from './wait-for.js';
 /** The modules every playbook can use, registered like any user plugin. */
 export default definePlugin({
   name: 'core-modules',
+  description: "Ansible's everyday modules: shell, command, copy, template, file, setup, debug and more.",
   modules: {
     raw,
     shell,

@@ -12,7 +12,7 @@ import {
   USER_NAME_ATTEMPTS,
   userNameAttempt,
 } from './iam-names.js';
-import { limited, type RateLimiter, type RetryOptions } from './limiter.js';
+import { DEFAULT_RETRY, limited, type RateLimiter, type RetryOptions } from './limiter.js';
 
 /**
  * The `iam-user` agent credential mode: the IAM entities `aws opsworks
@@ -75,13 +75,23 @@ export async function createAgentUser(
   let userName: string | undefined;
   for (let attempt = 0; attempt < USER_NAME_ATTEMPTS && !userName; attempt++) {
     const candidate = userNameAttempt(base, attempt);
+    const started = Date.now();
+    let retried = false;
     try {
       await journal.effect('iam.user', { user: candidate }, () =>
-        call(() => deps.iam.send(new (iamSdk().CreateUserCommand)({ UserName: candidate, Path: IAM_PATH }))),
+        limited(
+          deps.limiter,
+          () => deps.iam.send(new (iamSdk().CreateUserCommand)({ UserName: candidate, Path: IAM_PATH })),
+          withRetryFlag(deps.retry, () => {
+            retried = true;
+          }),
+        ),
       );
       userName = candidate;
     } catch (error) {
       if (!isAlreadyExists(error)) throw error;
+      // A retried CreateUser whose first attempt did go through: the user is ours, not a reason for `+1`.
+      if (retried && (await createdSince(deps, candidate, started))) userName = candidate;
     }
   }
   if (!userName) throw new Error("Couldn't find an unused IAM user name.");
@@ -118,16 +128,26 @@ export async function createAgentUser(
     ledger.inlinePolicy = true;
     inline = true;
   }
+  let keyRetried = false;
   const key = await journal.effect(
     'iam.access-key',
     { user },
-    () => call(() => deps.iam.send(new (iamSdk().CreateAccessKeyCommand)({ UserName: user }))),
+    () =>
+      limited(
+        deps.limiter,
+        () => deps.iam.send(new (iamSdk().CreateAccessKeyCommand)({ UserName: user })),
+        withRetryFlag(deps.retry, () => {
+          keyRetried = true;
+        }),
+      ),
     // The key ID only: the secret never reaches the journal.
     (out) => ({ accessKeyId: out.AccessKey?.AccessKeyId }),
   );
   const accessKeyId = key.AccessKey?.AccessKeyId;
   const secretValue = key.AccessKey?.SecretAccessKey;
   if (!accessKeyId || !secretValue) throw new Error(`CreateAccessKey for ${user} returned no key`);
+  // A retried CreateAccessKey may have made a key whose answer was lost: only the one we hold stays.
+  if (keyRetried) await pruneAccessKeys(deps, user, accessKeyId);
   const secretAccessKey = new Secret(secretValue);
   ledger.accessKeyId = accessKeyId;
   return { userName: user, accessKeyId, secretAccessKey, inlinePolicy: inline };
@@ -263,6 +283,22 @@ export async function pruneAccessKeys(deps: IamDeps, user: string, keep: string)
     removed.push(`access key ${id}`);
   }
   return removed;
+}
+
+function withRetryFlag(retry: RetryOptions | undefined, flag: () => void): RetryOptions {
+  const base = retry ?? DEFAULT_RETRY;
+  return {
+    ...base,
+    onRetry: (error, attempt) => {
+      flag();
+      base.onRetry?.(error, attempt);
+    },
+  };
+}
+
+async function createdSince(deps: IamDeps, user: string, since: number): Promise<boolean> {
+  const created = await userCreated(deps, user);
+  return created !== undefined && created.getTime() >= since - 30_000;
 }
 
 /** The user's creation time, or undefined when it does not exist. */

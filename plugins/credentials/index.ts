@@ -9,5 +9,6 @@ import { agentCredentials } from './module.js';
  */
 export default definePlugin({
   name: 'credentials',
+  description: 'Agent credentials for register: an IAM user per host, or the instance profile.',
   modules: { opsworks_agent_credentials: agentCredentials } as Record<string, ModuleDefinition<unknown>>,
 });

@@ -82,11 +82,55 @@ export function isThrottling(error: unknown): boolean {
   );
 }
 
+/**
+ * A failure worth trying again: the request may not have reached the service,
+ * or the service said so (timeouts, resets, 5xx, `fetch failed`). Anything
+ * else (AccessDenied, NoSuchEntity, validation) is permanent and fails at once.
+ */
+const TRANSIENT_NAMES = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'InternalFailure',
+  'InternalError',
+  'InternalServerError',
+  'ServiceFailure',
+]);
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'UND_ERR_SOCKET',
+]);
+
+export function isTransient(error: unknown): boolean {
+  const e = error as {
+    name?: string;
+    code?: string;
+    message?: string;
+    cause?: { code?: string };
+    $metadata?: { httpStatusCode?: number };
+  };
+  if (!e) return false;
+  if (TRANSIENT_NAMES.has(e.name ?? '')) return true;
+  if (TRANSIENT_CODES.has(e.code ?? '') || TRANSIENT_CODES.has(e.cause?.code ?? '')) return true;
+  if (/fetch failed|socket hang up|ECONNRESET|ETIMEDOUT/.test(e.message ?? '')) return true;
+  const status = e.$metadata?.httpStatusCode ?? 0;
+  return status >= 500 && status <= 599;
+}
+
 export interface RetryOptions {
   attempts: number;
   baseMs: number;
   capMs: number;
   signal?: AbortSignal;
+  /** Told of each transient failure before its retry (throttling is routine and not reported). */
+  onRetry?: (error: unknown, attempt: number) => void;
   /** For tests. */
   random?: () => number;
 }
@@ -112,7 +156,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     );
   });
 
-/** Runs `call` through the limiter, retrying on throttling only. */
+/** Runs `call` through the limiter, retrying throttling (slowing the fleet) and transient failures, with backoff. */
 export async function limited<T>(
   limiter: RateLimiter,
   call: () => Promise<T>,
@@ -125,8 +169,11 @@ export async function limited<T>(
       limiter.succeeded();
       return value;
     } catch (error) {
-      if (!isThrottling(error) || attempt + 1 >= options.attempts || options.signal?.aborted) throw error;
-      limiter.throttled();
+      const throttled = isThrottling(error);
+      if ((!throttled && !isTransient(error)) || attempt + 1 >= options.attempts || options.signal?.aborted)
+        throw error;
+      if (throttled) limiter.throttled();
+      else options.onRetry?.(error, attempt + 1);
       await sleep(backoffMs(attempt, options), options.signal);
     }
   }

@@ -59,7 +59,15 @@ export const agentCredentials = registerStep({
         {
           iam: play.clients(o).iam,
           limiter: play.iamLimiter,
-          retry: { attempts: 8, baseMs: 200, capMs: 10_000, signal: ctx.signal },
+          retry: {
+            attempts: 8,
+            baseMs: 200,
+            capMs: 10_000,
+            signal: ctx.signal,
+            // A transient failure is retried, and said so (throttling is routine and stays quiet).
+            onRetry: (error, attempt) =>
+              ctx.warn(`IAM: ${awsMessage(error)}: transient, retrying (attempt ${attempt + 1} of 8)`),
+          },
           journal: play.journal(o).forHost(ctx.host),
         },
         { stackId: stack.stackId, stackName: stack.name, stackArn: stack.arn, iamName: target.iam_name },

@@ -81,5 +81,6 @@ export const infraEc2 = registerStep({
 
 export default definePlugin({
   name: 'infra-ec2',
+  description: 'Infrastructure class ec2: finds the EC2 instance behind a target.',
   modules: { infra_ec2: infraEc2 } as Record<string, ModuleDefinition<unknown>>,
 });

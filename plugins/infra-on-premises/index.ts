@@ -44,5 +44,6 @@ export const infraOnPremises = registerStep({
 
 export default definePlugin({
   name: 'infra-on-premises',
+  description: 'Infrastructure class on-premises: the address and identity as the inventory gives them.',
   modules: { infra_on_premises: infraOnPremises } as Record<string, ModuleDefinition<unknown>>,
 });

@@ -178,4 +178,8 @@ export function hostnameFor(vars: Vars, preferences: string[]): string | undefin
 
 export const awsEc2InventorySource: InventorySourcePlugin = createAwsEc2InventorySource();
 
-export default { name: 'inventory-aws-ec2', inventorySources: [awsEc2InventorySource] };
+export default {
+  name: 'inventory-aws-ec2',
+  description: "Dynamic inventory from EC2, as Ansible's amazon.aws.aws_ec2 plugin reads its config.",
+  inventorySources: [awsEc2InventorySource],
+};

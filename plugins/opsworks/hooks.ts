@@ -43,7 +43,19 @@ async function settle(
     return;
   }
   const failed = ctx.results.some((r) => (r.status === 'failed' && !r.ignored) || r.status === 'unreachable');
-  if (failed && (record.iam?.user || record.instanceId)) {
+  // Interrupted (Ctrl-C, SIGTERM) between steps: a host with only IAM entities is rolled back; one
+  // already registered keeps everything (never an IAM user deleted under its instance) and the
+  // journal lets the next run confirm it.
+  const interrupted = ctx.signal.aborted && !failed;
+  if (interrupted && record.instanceId) {
+    ctx.emit({
+      type: 'warning',
+      host: ctx.host,
+      message: `interrupted after registering as ${record.instanceId}: kept; the next run confirms it`,
+    });
+    return;
+  }
+  if ((failed || interrupted) && (record.iam?.user || record.instanceId || record.bootInFlight)) {
     const summary = await rollbackHost(play, o, record, { deregister: true });
     if (summary) ctx.emit({ type: 'warning', host: ctx.host, message: summary });
   }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { definePlugin } from '../../core/plugin/define-plugin.js';
 import type { CheckDefinition, ModuleDefinition } from '../../core/plugin/types.js';
 import { afterHost, afterPlay, beforePlay } from './hooks.js';
+import { registerJournalCommands } from './journal/cli.js';
 import { opsworksAssignLayers } from './modules/assign.js';
 import { opsworksInstall } from './modules/install.js';
 import { opsworksStack } from './modules/stack.js';
@@ -72,6 +73,7 @@ export function addStackIdOption(program: Command): void {
 /** The `register` playbook and the OpsWorks steps it is made of. */
 export default definePlugin({
   name: 'opsworks',
+  description: 'The register playbook: bulk-registers hosts with an AWS OpsWorks Stacks stack.',
   modules: {
     opsworks_stack: opsworksStack,
     opsworks_state: opsworksState,
@@ -82,5 +84,8 @@ export default definePlugin({
   playbooks: { register: registerPlaybook },
   checks: [optionsCheck],
   hooks: { beforePlay, afterHost, afterPlay },
-  cli: addStackIdOption,
+  cli: (program) => {
+    addStackIdOption(program);
+    registerJournalCommands(program);
+  },
 });

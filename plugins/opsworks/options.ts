@@ -44,7 +44,38 @@ export type OptionsResult = { ok: true; options: RegisterOptions } | { ok: false
 
 const DEFAULT_WAIT_TIMEOUT_S = 600;
 
+/** A value that is not what a string option may be: refused with the key named, as the AWS CLI's argparse would. */
+class OptionError extends Error {}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null (an empty value or ~ in YAML)';
+  if (typeof value === 'boolean')
+    return `the boolean ${value} (YAML 1.1 reads unquoted yes/no/on/off/true/false as booleans)`;
+  return `the ${typeof value} ${JSON.stringify(value)}`;
+}
+
+/**
+ * A string option, strictly: an unquoted YAML boolean, number or null where a
+ * string is meant is refused (`opsworks_hostname: off` must not become the
+ * name "false"), and so are leading or trailing spaces (never trimmed away).
+ */
 function str(vars: Vars, key: string, host: string): string | undefined {
+  if (!(key in vars)) return undefined;
+  const value = vars[key];
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string')
+    throw new OptionError(`${key} must be a string, got ${describeValue(value)}: quote it`);
+  const rendered = render(value, { ...vars, inventory_hostname: host });
+  if (rendered === undefined || rendered === null || rendered === '') return undefined;
+  if (typeof rendered !== 'string')
+    throw new OptionError(`${key} must be a string, but "${value}" gives ${describeValue(rendered)}`);
+  if (rendered !== rendered.trim())
+    throw new OptionError(`${key} has leading or trailing spaces (${JSON.stringify(rendered)}): remove them`);
+  return rendered;
+}
+
+/** ansible_host and friends: Ansible's own vars, read as before (a host address is never a YAML boolean). */
+function loose(vars: Vars, key: string, host: string): string | undefined {
   const value = vars[key];
   if (value === undefined || value === null || value === '') return undefined;
   const rendered = typeof value === 'string' ? render(value, { ...vars, inventory_hostname: host }) : value;
@@ -77,8 +108,12 @@ function choice<T extends string>(
 
 function list(vars: Vars, key: string, host: string): string[] {
   const value = vars[key];
-  if (value === undefined || value === null || value === '') return [];
-  if (Array.isArray(value)) return value.map((v) => String(v).trim()).filter(Boolean);
+  if (value === undefined || value === '') return [];
+  if (Array.isArray(value)) {
+    for (const v of value)
+      if (typeof v !== 'string') throw new OptionError(`${key} must list strings, got ${describeValue(v)}`);
+    return value.map((v) => String(v).trim()).filter(Boolean);
+  }
   return (str(vars, key, host) ?? '')
     .split(',')
     .map((s) => s.trim())
@@ -91,6 +126,15 @@ export function readRegisterOptions(
   host: string,
   platform: string = process.platform,
 ): OptionsResult {
+  try {
+    return readStrict(vars, host, platform);
+  } catch (error) {
+    if (error instanceof OptionError) return { ok: false, reason: error.message };
+    throw error;
+  }
+}
+
+function readStrict(vars: Vars, host: string, platform: string): OptionsResult {
   const stackId = str(vars, 'opsworks_stack_id', host);
   if (!stackId) {
     return {
@@ -133,7 +177,7 @@ export function readRegisterOptions(
   if (typeof agentSource === 'object') return { ok: false, reason: agentSource.error };
   const wait = bool(vars, 'opsworks_wait', true);
   if (typeof wait === 'string') return { ok: false, reason: wait };
-  const timeoutText = str(vars, 'opsworks_wait_timeout', host);
+  const timeoutText = loose(vars, 'opsworks_wait_timeout', host);
   const timeoutS = timeoutText === undefined ? DEFAULT_WAIT_TIMEOUT_S : Number(timeoutText);
   if (!Number.isFinite(timeoutS) || timeoutS <= 0) {
     return {
@@ -142,7 +186,8 @@ export function readRegisterOptions(
     };
   }
   const local = String(vars.ansible_connection ?? '') === 'local';
-  const target = local ? undefined : (str(vars, 'ansible_host', host) ?? host);
+  // With local, an explicit ansible_host is a target too: the CLI refuses both together.
+  const target = local ? loose(vars, 'ansible_host', host) : (loose(vars, 'ansible_host', host) ?? host);
   const options: RegisterOptions = {
     stackId,
     infrastructureClass,
@@ -160,7 +205,7 @@ export function readRegisterOptions(
     waitTimeoutMs: timeoutS * 1000,
     local,
     target,
-    ec2InstanceId: str(vars, 'ec2_instance_id', host) ?? str(vars, 'instance_id', host),
+    ec2InstanceId: loose(vars, 'ec2_instance_id', host) ?? loose(vars, 'instance_id', host),
     journalDir: str(vars, 'opsworks_journal_dir', host),
   };
   const reason = validateRegisterArgs(toRegisterArgs(options, vars, host, platform));
@@ -190,9 +235,9 @@ export function toRegisterArgs(
     privateIp: options.privateIp,
     publicIp: options.publicIp,
     overrideSsh: str(vars, 'opsworks_override_ssh', host),
-    sshUsername: str(vars, 'opsworks_override_ssh', host) ? str(vars, 'ansible_user', host) : undefined,
+    sshUsername: str(vars, 'opsworks_override_ssh', host) ? loose(vars, 'ansible_user', host) : undefined,
     sshPrivateKey: str(vars, 'opsworks_override_ssh', host)
-      ? str(vars, 'ansible_ssh_private_key_file', host)
+      ? loose(vars, 'ansible_ssh_private_key_file', host)
       : undefined,
     useInstanceProfile: options.agentCredentials === 'instance-profile',
     platform,

@@ -56,6 +56,8 @@ export interface HostRecord {
   rolledBack?: string[];
   /** Rollback left something behind: the journal keeps the host open for the next run. */
   rollbackFailed?: boolean;
+  /** boot-registration started and its outcome was never read (connection lost, killed): not ours to undo now. */
+  bootInFlight?: boolean;
   /** This run holds the host's lock (released when the host ends). */
   locked?: boolean;
 }

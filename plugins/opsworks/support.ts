@@ -100,9 +100,37 @@ export async function rollbackHost(
   opts: { deregister: boolean },
 ): Promise<string> {
   if (record.committed) return '';
+  if (record.bootInFlight) {
+    // The installer may have registered an instance with this user's key: deleting the user now
+    // could break a registered host. The journal keeps it all; the next run reads the host's agent.
+    record.rollbackFailed = true;
+    return 'nothing rolled back: the registration outcome is unknown, the next run settles it from the journal';
+  }
   const done: string[] = [];
   const failed: string[] = [];
   const clients = play.clients(options);
+  if (opts.deregister && record.iam?.user) {
+    // An instance the installer registered with this user's key before failing, whose ID was never read.
+    try {
+      const user = record.iam.user;
+      for (const i of await play.instances(options, true)) {
+        if (
+          i.InstanceId &&
+          i.InstanceId !== record.instanceId &&
+          (i.RegisteredBy ?? '').endsWith(`/${user}`)
+        ) {
+          play.count('DeregisterInstance');
+          await clients.opsworks.send(
+            new (opsworksSdk().DeregisterInstanceCommand)({ InstanceId: i.InstanceId }),
+          );
+          play.forget(i.InstanceId);
+          done.push(`deregistered instance ${i.InstanceId}`);
+        }
+      }
+    } catch (error) {
+      failed.push(`instances registered by ${record.iam.user} (${awsMessage(error)})`);
+    }
+  }
   if (opts.deregister && record.instanceId) {
     try {
       play.count('DeregisterInstance');
@@ -115,7 +143,7 @@ export async function rollbackHost(
       failed.push(`instance ${record.instanceId} (${awsMessage(error)})`);
     }
   }
-  if (record.iam?.user) {
+  if (record.iam?.user && failed.length === 0) {
     const result = await rollbackAgentUser({ iam: clients.iam, limiter: play.iamLimiter }, record.iam);
     done.push(...result.removed.map((r) => `deleted ${r}`));
     failed.push(...result.failed);

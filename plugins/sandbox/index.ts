@@ -9,6 +9,7 @@ import { keepSandboxes, releaseSandboxes, sandboxInventorySource } from './sourc
  */
 export default definePlugin({
   name: 'sandbox',
+  description: 'The embedded AWS sandbox and its SSH fleet: runner sandbox start|status|reset.',
   inventorySources: [sandboxInventorySource],
   hooks: {
     beforePlay: () => keepSandboxes(),

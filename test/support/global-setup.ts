@@ -1,5 +1,5 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureFreshBuild } from './fresh-build.js';
 
@@ -18,6 +18,8 @@ export default function setup(): () => void {
   process.env.TMPDIR = dir;
   // runner records accept-new host keys under $HOME/.runner: keep test hosts'
   // keys (new each run, on reused addresses) out of the real one.
+  // npm keeps its download cache under HOME: the package tests' installs keep using the real one.
+  process.env.npm_config_cache ??= join(homedir(), '.npm');
   process.env.HOME = dir;
   return () => rmSync(dir, { recursive: true, force: true });
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../shared.js';
+import { registerPluginsNewCommand } from './plugins-new.js';
 
 export function registerPluginsCommand(program: Command, io: CliIO): void {
   const plugins = program.command('plugins').description('what plugins are loaded and what they contribute');
@@ -14,6 +15,7 @@ export function registerPluginsCommand(program: Command, io: CliIO): void {
       const rows = registry.plugins.map((p) => ({
         name: p.name,
         version: p.version,
+        description: p.description,
         modules: Object.keys(p.modules ?? {}),
         playbooks: Object.keys(p.playbooks ?? {}),
         connections: (p.connections ?? []).map((c) => c.kind),
@@ -28,7 +30,9 @@ export function registerPluginsCommand(program: Command, io: CliIO): void {
         return;
       }
       for (const row of rows) {
-        io.stdout.write(`${row.name}${row.version ? `@${row.version}` : ''}\n`);
+        io.stdout.write(
+          `${row.name}${row.version ? `@${row.version}` : ''}${row.description ? `: ${row.description}` : ''}\n`,
+        );
         for (const [label, values] of Object.entries(row)) {
           if (Array.isArray(values) && values.length > 0 && label !== 'commands') {
             io.stdout.write(`  ${label}: ${values.join(', ')}\n`);
@@ -36,4 +40,5 @@ export function registerPluginsCommand(program: Command, io: CliIO): void {
         }
       }
     });
+  registerPluginsNewCommand(plugins, io);
 }

@@ -161,9 +161,8 @@ export class SshConnection implements Connection {
     if (options.signal?.aborted) throw cancelledError({ host: this.host, place: this.#place });
     const client = await this.#ensureClient();
     const ctx = this.#context(client);
-    // sudo's password dialogue needs its own stdin; everything else may share the host's shell.
-    const shareable = !options.become && this.capabilities.persistentShell;
-    if (shareable) {
+    // Everything, become included (sudo runs inside the session), may share the host's shell.
+    if (this.capabilities.persistentShell) {
       this.#shell ??= new ShellSession(ctx);
       const result = await this.#shell.tryRun(command, options);
       if (result) return result;
@@ -179,9 +178,10 @@ export class SshConnection implements Connection {
     // With become, SFTP would write as the login user; the stdin path runs under sudo.
     if (!options.become) {
       const sftp = await this.#openSftp(client);
-      if (sftp) return this.#withLost(putViaSftp(ctx, sftp, data, path, options));
+      if (sftp)
+        return this.#withLost(putViaSftp(ctx, (command) => this.exec(command), sftp, data, path, options));
     }
-    return this.#withLost(putViaStdin(ctx, data, path, options));
+    return this.#withLost(putViaStdin(ctx, (command, o) => this.exec(command, o), data, path, options));
   }
 
   #openSftp(client: Client): Promise<SFTPWrapper | undefined> {

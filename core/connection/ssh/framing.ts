@@ -21,11 +21,17 @@ export interface FrameRequest {
   command: string;
   env?: Record<string, string>;
   stdin?: Buffer;
+  /**
+   * The command reads the shell's own stdin (the protocol stream): only for
+   * starting an escalated shell that takes over the protocol until it exits.
+   */
+  takeOver?: boolean;
 }
 
 export function frameCommand(request: FrameRequest, token: string): string {
   const body = `( ${envPrefix(request.env)}eval ${shQuote(request.command)} )`;
   const trailer = `__runner_rc=$?; printf '\\n%s %d\\n' '${token}' "$__runner_rc"; printf '\\n%s\\n' '${token}' >&2`;
+  if (request.takeOver) return `${body}; ${trailer}\n`;
   if (!request.stdin || request.stdin.length === 0) return `${body} </dev/null; ${trailer}\n`;
   const delimiter = `RUNNER_STDIN_${token.slice(-24)}`;
   const encoded = request.stdin.toString('base64').replace(/.{1,76}/g, '$&\n');

@@ -1,10 +1,10 @@
 import type { SFTPWrapper } from 'ssh2';
 import type { RunnerError } from '../../errors.js';
 import { connectionError } from '../errors.js';
+import { shQuote } from '../quote.js';
 import { modeString, stdinPutCommand, tempPathFor } from '../transfer.js';
-import type { ExecResult, PutOptions } from '../types.js';
+import type { ExecOptions, ExecResult, PutOptions } from '../types.js';
 import type { ChannelContext } from './channel.js';
-import { execOnChannel } from './exec.js';
 
 function transferError(
   ctx: Pick<ChannelContext, 'host' | 'place'>,
@@ -19,15 +19,19 @@ function lastLine(result: ExecResult): string {
   return result.stderr.trim().split('\n').pop() || `exit code ${result.exitCode}`;
 }
 
-/** Through `cat > tmp` on an exec channel; with become, sudo's dialogue comes first, then the content. */
+/**
+ * Through `cat > tmp` run by `exec` (the host's shell when it has one, so
+ * become shares its sudo); with become, sudo's dialogue comes first, then the content.
+ */
 export async function putViaStdin(
-  ctx: ChannelContext,
+  ctx: Pick<ChannelContext, 'host' | 'place'>,
+  exec: (command: string, options: ExecOptions) => Promise<ExecResult>,
   content: Buffer,
   path: string,
   options: PutOptions,
 ): Promise<void> {
   const command = stdinPutCommand(path, tempPathFor(path), options.mode, options.owner);
-  const result = await execOnChannel(ctx, command, { stdin: content, become: options.become });
+  const result = await exec(command, { stdin: content, become: options.become });
   if (result.exitCode !== 0) throw transferError(ctx, path, lastLine(result));
 }
 
@@ -83,6 +87,7 @@ function call<T>(
 /** Through SFTP: write a temporary file, chmod it, chown it if asked, then rename over the target. */
 export async function putViaSftp(
   ctx: ChannelContext,
+  exec: (command: string) => Promise<ExecResult>,
   sftp: SFTPWrapper,
   content: Buffer,
   path: string,
@@ -98,14 +103,14 @@ export async function putViaSftp(
       sftp.chmod(tmp, Number.parseInt(modeString(options.mode), 8), cb),
     );
     if (options.owner) {
-      const result = await execOnChannel(ctx, `chown ${shq(options.owner)} ${shq(tmp)}`);
+      const result = await exec(`chown ${shQuote(options.owner)} ${shQuote(tmp)}`);
       if (result.exitCode !== 0) throw new Error(`chown: ${lastLine(result)}`);
     }
     // posix-rename@openssh.com replaces the target atomically; plain SFTP rename refuses to.
     await call<void>(ctx, 'rename', deadline, (cb) => sftp.ext_openssh_rename(tmp, path, cb)).catch(
       async (error: RunnerError) => {
         if (error.code === 'CONNECTION_LOST' || error.code === 'CANCELLED') throw error;
-        const result = await execOnChannel(ctx, `mv -f ${shq(tmp)} ${shq(path)}`, { timeoutMs: deadline });
+        const result = await exec(`mv -f ${shQuote(tmp)} ${shQuote(path)}`);
         if (result.exitCode !== 0) throw new Error(lastLine(result));
       },
     );
@@ -114,11 +119,6 @@ export async function putViaSftp(
     // A lost host cannot remove its temp file now; the caller's next contact must (its path is in `tmp`).
     if (code === 'CONNECTION_LOST' || code === 'CANCELLED') throw error;
     await call<void>(ctx, 'remove', deadline, (cb) => sftp.unlink(tmp, cb)).catch(() => undefined);
-    if ((error as RunnerError).code === 'CONNECTION_LOST') throw error;
     throw transferError(ctx, path, (error as Error).message, error);
   }
-}
-
-function shq(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
 }

@@ -1,12 +1,15 @@
 import type { ClientChannel } from 'ssh2';
 import type { RunnerError } from '../../errors.js';
+import { becomeCommand } from '../become.js';
+import { BecomeDialogue } from '../become-dialogue.js';
 import { stdinBuffer } from '../content.js';
 import { connectionError } from '../errors.js';
 import { ExecLifecycle, type StopReason } from '../exec-lifecycle.js';
-import type { ExecOptions, ExecResult } from '../types.js';
-import { type ChannelContext, cancelledError, killChannel, openExec } from './channel.js';
+import type { BecomeSpec, ExecOptions, ExecResult } from '../types.js';
+import { becomeError, type ChannelContext, cancelledError, killChannel, openExec } from './channel.js';
 import {
   FrameParser,
+  type FrameResult,
   frameCommand,
   frameToken,
   parseReady,
@@ -15,27 +18,46 @@ import {
 } from './framing.js';
 import { killRemote } from './remote-kill.js';
 
-/** How long a new shell may take to print its ready line before we give up on it for this host. */
+/** How long a new shell (or an escalated one) may take to answer before we give up on it for this host. */
 const READY_TIMEOUT_MS = 10_000;
 /** A shell that dies unexpectedly this many times is not tried again on this host. */
 const MAX_RESTARTS = 3;
 
 interface OpenShell extends ShellReady {
   channel: ClientChannel;
+  /** The escalation the shell is in ('' for the login user) and the frame that started it. */
+  mode: string;
+  modeToken?: string;
 }
 
+/** What the shell's output currently belongs to: a command, or one step of entering or leaving become. */
 interface Running {
-  parser: FrameParser;
   channel?: ClientChannel;
-  finish(result: ExecResult | RunnerError): void;
+  push(chunk: Buffer, stream: 'out' | 'err'): void;
+  fail(error: RunnerError): void;
+}
+
+const IDLE_CLAIM: Running = { push: () => undefined, fail: () => undefined };
+
+/** Escalations that can share one escalated shell. */
+function modeKey(spec: BecomeSpec | undefined): string {
+  return spec ? JSON.stringify([spec.method, spec.user ?? 'root', spec.flags ?? '']) : '';
 }
 
 /**
  * One long-lived `/bin/sh` per host on a pty-less exec channel, running the
  * host's commands one at a time (see framing.ts). On OpenSSH each channel
- * costs the server a fork and a session setup, so this is the fast path.
+ * costs the server a fork, a session setup and a login shell (the user's rc
+ * files), so this is the fast path, for become too: a sudo task starts
+ * `sudo -S … /bin/sh` inside the session (the password goes over the
+ * session's stdin after sudo's prompt, never on a command line), and that
+ * escalated shell takes over the protocol until a task without become, or
+ * with another target user, makes it exit. Consecutive become tasks share
+ * one sudo.
+ *
  * tryRun() returns undefined when the command should take an exec channel
- * instead: the shell is busy, cannot start on this host, or lacks base64.
+ * instead: the shell is busy, cannot start on this host, lacks base64, or
+ * the escalation is su (which wants a terminal) or could not run in it.
  */
 export class ShellSession {
   readonly #ctx: ChannelContext;
@@ -47,6 +69,8 @@ export class ShellSession {
   #closed = false;
   /** True once the shell proved unusable here: every command takes an exec channel. */
   broken = false;
+  /** True once sudo inside the shell proved unusable here: become takes an exec channel. */
+  becomeBroken = false;
 
   constructor(ctx: ChannelContext) {
     this.#ctx = ctx;
@@ -54,36 +78,34 @@ export class ShellSession {
 
   async tryRun(command: string, options: ExecOptions): Promise<ExecResult | undefined> {
     if (this.broken || this.#closed || this.#running) return undefined;
+    if (options.become && (options.become.method !== 'sudo' || this.becomeBroken)) return undefined;
     if (options.signal?.aborted) throw cancelledError(this.#ctx);
     // Claim the shell before any await so a concurrent exec takes its own channel.
-    const running: Running = { parser: new FrameParser(frameToken()), finish: () => undefined };
-    this.#running = running;
+    this.#running = IDLE_CLAIM;
     let shell: OpenShell | undefined;
     try {
       shell = await this.#open();
-    } catch (error) {
-      this.#running = undefined;
-      throw error;
+      const stdin = stdinBuffer(options.stdin);
+      if (shell && (!stdin || stdin.length === 0 || shell.base64)) {
+        if (await this.#switchMode(shell, options.become)) {
+          return await this.#run(shell, command, options, stdin);
+        }
+      }
+    } finally {
+      if (this.#running === IDLE_CLAIM) this.#running = undefined;
     }
-    const stdin = stdinBuffer(options.stdin);
-    if (!shell || (stdin && stdin.length > 0 && !shell.base64)) {
-      this.#running = undefined;
-      return undefined;
-    }
-    return this.#run(shell, running, command, options, stdin);
+    return undefined;
   }
 
   #run(
     shell: OpenShell,
-    running: Running,
     command: string,
     options: ExecOptions,
     stdin: Buffer | undefined,
   ): Promise<ExecResult> {
     const channel = shell.channel;
     const token = frameToken();
-    running.parser = new FrameParser(token);
-    running.channel = channel;
+    const parser = new FrameParser(token);
     return new Promise<ExecResult>((resolve, reject) => {
       // The command and the shell share a process group: a kill ends both; the next command starts a fresh shell.
       const life = new ExecLifecycle({
@@ -93,17 +115,140 @@ export class ShellSession {
         cancelled: () => cancelledError(this.#ctx),
         kill: (reason) => this.#kill(shell, reason),
       });
-      running.finish = (outcome) => {
+      const finish = (outcome: FrameResult | RunnerError) => {
         if (this.#running !== running) return;
         this.#running = undefined;
         life.settle();
         if (life.timedOut) {
-          const partial = running.parser.partial();
+          const partial = parser.partial();
           resolve(life.result(null, undefined, [partial.stdout], [partial.stderr]));
         } else if (outcome instanceof Error) reject(outcome);
-        else resolve({ ...outcome, durationMs: Date.now() - life.started });
+        else {
+          resolve({
+            exitCode: outcome.exitCode,
+            stdout: outcome.stdout.toString('utf8'),
+            stderr: outcome.stderr.toString('utf8'),
+            durationMs: Date.now() - life.started,
+            timedOut: false,
+          });
+        }
       };
+      const running: Running = {
+        channel,
+        push: (chunk, stream) => {
+          if (stream === 'out') parser.pushStdout(chunk);
+          else parser.pushStderr(chunk);
+          const done = parser.result();
+          if (done) finish(done);
+        },
+        fail: finish,
+      };
+      this.#running = running;
       channel.write(frameCommand({ command, env: options.env, stdin }, token));
+    });
+  }
+
+  /** Puts the shell in the escalation a command wants; false sends the command to an exec channel. */
+  async #switchMode(shell: OpenShell, become: BecomeSpec | undefined): Promise<boolean> {
+    const key = modeKey(become);
+    if (shell.mode === key) return true;
+    if (shell.mode && !(await this.#leave(shell))) return false;
+    return become ? this.#enter(shell, become, key) : true;
+  }
+
+  /** Ends the escalated shell: its exit ends sudo, and the login shell finishes the frame that started it. */
+  async #leave(shell: OpenShell): Promise<boolean> {
+    const done = await this.#step(shell, shell.modeToken!, 'exit\n');
+    if (!done) {
+      this.#kill(shell, cancelledError(this.#ctx));
+      return false;
+    }
+    shell.mode = '';
+    shell.modeToken = undefined;
+    return true;
+  }
+
+  /**
+   * Starts `sudo … /bin/sh` inside the session and runs the dialogue on its
+   * output; a refused password fails the command with BECOME_FAILED. Once the
+   * success marker is seen, an empty command proves the escalated shell speaks
+   * the protocol on separate streams (a sudo that gives the command a
+   * terminal would merge them); if not, become goes to exec channels here.
+   */
+  async #enter(shell: OpenShell, spec: BecomeSpec, key: string): Promise<boolean> {
+    const become = becomeCommand('exec /bin/sh', spec);
+    const dialogue = new BecomeDialogue(become, spec);
+    const token = frameToken();
+    const parser = new FrameParser(token);
+    const outcome = await new Promise<'escalated' | 'timeout' | FrameResult | RunnerError>((resolve) => {
+      const timer = setTimeout(() => resolve('timeout'), READY_TIMEOUT_MS);
+      const settle = (value: 'escalated' | 'timeout' | FrameResult | RunnerError) => {
+        clearTimeout(timer);
+        this.#running = IDLE_CLAIM;
+        resolve(value);
+      };
+      this.#running = {
+        channel: shell.channel,
+        push: (chunk, stream) => {
+          const step = dialogue.push(chunk, stream === 'out' ? 'stdout' : 'stderr');
+          if (step.reply) shell.channel.write(`${step.reply.reveal()}\n`);
+          if (step.failure) return settle(becomeError(this.#ctx, step.failure));
+          if (step.escalated) return settle('escalated');
+          if (stream === 'out') parser.pushStdout(chunk);
+          else parser.pushStderr(chunk);
+          const ended = parser.result();
+          if (ended) settle(ended);
+        },
+        fail: settle,
+      };
+      shell.channel.write(frameCommand({ command: become.command, takeOver: true }, token));
+    });
+    if (outcome === 'escalated') {
+      shell.mode = key;
+      shell.modeToken = token;
+      if (await this.#step(shell, frameToken())) return true;
+      this.becomeBroken = true;
+      this.#kill(shell, cancelledError(this.#ctx));
+      return false;
+    }
+    if (outcome === 'timeout') {
+      // A prompt we do not know, or a host too slow to answer: leave become to exec channels here.
+      this.becomeBroken = true;
+      this.#kill(shell, cancelledError(this.#ctx));
+      return false;
+    }
+    if (outcome instanceof Error) {
+      // sudo asks again after a refused password: end it with the shell.
+      this.#kill(shell, outcome);
+      throw outcome;
+    }
+    // sudo ended without escalating; the login shell is still there for the next command.
+    throw becomeError(this.#ctx, dialogue.failure());
+  }
+
+  /**
+   * Writes `text` (an empty framed command when none is given) and waits for
+   * the frame `token` to end, within READY_TIMEOUT_MS.
+   */
+  #step(shell: OpenShell, token: string, text?: string): Promise<boolean> {
+    const parser = new FrameParser(token);
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => settle(false), READY_TIMEOUT_MS);
+      const settle = (ok: boolean) => {
+        clearTimeout(timer);
+        this.#running = IDLE_CLAIM;
+        resolve(ok);
+      };
+      this.#running = {
+        channel: shell.channel,
+        push: (chunk, stream) => {
+          if (stream === 'out') parser.pushStdout(chunk);
+          else parser.pushStderr(chunk);
+          if (parser.result()) settle(true);
+        },
+        fail: () => settle(false),
+      };
+      shell.channel.write(text ?? frameCommand({ command: ':' }, token));
     });
   }
 
@@ -115,7 +260,7 @@ export class ShellSession {
     }
     const running = this.#running;
     void killRemote(this.#ctx, channel, shell.pgid);
-    if (running && reason !== 'timeout') running.finish(reason);
+    if (running && reason !== 'timeout') running.fail(reason);
   }
 
   #open(): Promise<OpenShell | undefined> {
@@ -162,46 +307,33 @@ export class ShellSession {
     channel.on('data', (chunk: Buffer) => this.#onOutput(channel, chunk, 'out'));
     channel.stderr.on('data', (chunk: Buffer) => this.#onOutput(channel, chunk, 'err'));
     channel.on('close', () => this.#onClose(channel));
-    return { channel, ...ready };
+    return { channel, mode: '', ...ready };
   }
 
   #onOutput(channel: ClientChannel, chunk: Buffer, stream: 'out' | 'err'): void {
     const running = this.#running;
     if (!running || channel !== this.#current) return;
-    if (stream === 'out') running.parser.pushStdout(chunk);
-    else running.parser.pushStderr(chunk);
-    const done = running.parser.result();
-    if (done) {
-      running.finish({
-        exitCode: done.exitCode,
-        stdout: done.stdout.toString('utf8'),
-        stderr: done.stderr.toString('utf8'),
-        durationMs: 0,
-        timedOut: false,
-      });
-    }
+    running.push(chunk, stream);
   }
 
   #onClose(channel: ClientChannel): void {
     const running = this.#running;
     if (channel !== this.#current) {
       // A shell we killed: its command was already answered (timeout resolves here, once the channel is gone).
-      if (running?.channel === channel) running.finish(cancelledError(this.#ctx));
+      if (running?.channel === channel) running.fail(cancelledError(this.#ctx));
       return;
     }
     this.#current = undefined;
     this.#channel = undefined;
     if (!this.#closed && ++this.#deaths >= MAX_RESTARTS) this.broken = true;
-    if (running) {
-      running.finish(
-        connectionError(
-          'CONNECTION_LOST',
-          this.#ctx.host,
-          this.#ctx.place,
-          'connection lost while running a command',
-        ),
-      );
-    }
+    running?.fail(
+      connectionError(
+        'CONNECTION_LOST',
+        this.#ctx.host,
+        this.#ctx.place,
+        'connection lost while running a command',
+      ),
+    );
   }
 
   close(): void {

@@ -25,12 +25,13 @@ export async function loadPending(
   store: JournalStore,
   stack: string,
   ownRun: string,
+  options: { force?: boolean } = {},
 ): Promise<Map<string, PendingHost[]>> {
   const pending = new Map<string, PendingHost[]>();
   for (const ref of await store.list(stack)) {
     if (ref.run === ownRun) continue;
     const summary = parseJournal(await store.read(ref));
-    if (!summary.ended && summary.header && isAlive(summary.header)) continue;
+    if (!options.force && !summary.ended && summary.header && isAlive(summary.header)) continue;
     for (const leftovers of summary.hosts.values()) {
       if (!isOpen(leftovers)) continue;
       const list = pending.get(leftovers.host) ?? [];

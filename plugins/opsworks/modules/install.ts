@@ -112,6 +112,7 @@ export const opsworksInstall = registerStep({
       await ctx.connection.put(text, preconfigPath(dir), { mode: 0o600 });
       bootStarted = true;
       const bootDir = dir;
+      record.bootInFlight = true;
       const boot = await journal.effect(
         'opsworks.register',
         { hostname: target.hostname ?? undefined, user: record.iam?.user },
@@ -123,6 +124,7 @@ export const opsworksInstall = registerStep({
         (out) => ({ instanceId: parseInstanceId(out.stdout) }),
       );
       bootFinished = boot.exitCode !== null;
+      record.bootInFlight = !bootFinished;
       for (const line of boot.stdout.split('\n').filter(Boolean)) ctx.log(line, 'stdout');
       const instanceId = parseInstanceId(boot.stdout);
       if (instanceId) record.instanceId = instanceId;

@@ -70,7 +70,7 @@ describe.runIf(run)('runner play over real sshd hosts', () => {
       env: { HOME: dir },
     });
     expect(result.stderr).not.toContain('failed:');
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     const recap = recapOf(result);
     expect(recap.hosts).toHaveLength(HOSTS);
     for (const row of recap.hosts) {

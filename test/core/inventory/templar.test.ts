@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveTemplates } from '../../../core/inventory/index.js';
 
-describe('the small template resolver', () => {
+describe("inventory templates, through the plays' engine", () => {
   const vars = {
     ip: '10.0.0.1',
     port: 22,
@@ -24,11 +24,16 @@ describe('the small template resolver', () => {
     expect(resolveTemplates("{{ empty | default('x', true) }}", vars)).toBe('x');
   });
 
+  it("has the plays' filters", () => {
+    expect(resolveTemplates('{{ site.dc | upper }}-{{ ip | replace(".", "-") }}', vars)).toBe('DC1-10-0-0-1');
+    expect(resolveTemplates('{{ list | join(",") | lower }}', vars)).toBe('a,b');
+  });
+
   it('names what it cannot resolve', () => {
     expect(() => resolveTemplates('{{ missing }}', vars)).toThrow(
-      'undefined variable in "{{ missing }}": missing',
+      `template error in "{{ missing }}": 'missing' is undefined`,
     );
-    expect(() => resolveTemplates('{{ ip | upper }}', vars)).toThrow(/unsupported filter "upper"/);
+    expect(() => resolveTemplates('{{ ip | no_such_filter }}', vars)).toThrow(/no_such_filter/);
     expect(() => resolveTemplates('{{ a }}', { a: '{{ b }}', b: '{{ a }}' })).toThrow(/recursive loop/);
   });
 });

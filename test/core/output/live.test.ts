@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { stripVTControlCharacters } from 'node:util';
+import { describe, expect, it, vi } from 'vitest';
 import type { RunEvent } from '../../../core/output/events.js';
 import { liveReporter } from '../../../core/output/reporters/live.js';
 
@@ -12,7 +13,8 @@ function terminal() {
     },
   }) as unknown as NodeJS.WriteStream;
   Object.assign(stream, { isTTY: true, columns: 120, rows: 40 });
-  return { stream, text: () => text };
+  // What a reader sees: colour codes and cursor moves stripped.
+  return { stream, text: () => stripVTControlCharacters(text) };
 }
 
 const stats = { ok: 1, changed: 0, failed: 0, skipped: 0, unreachable: 0, rescued: 0, ignored: 0 };
@@ -58,12 +60,38 @@ describe('live view', () => {
     emit({ type: 'run.end', recap: { hosts: rows, durationMs: 1000, notices: [] }, exitCode: 2 });
     await reporter.close?.();
     const text = out.text();
-    expect(text).toContain('✖ PLAY [fleet] 1000/1000 done, 0 running, 100 failed, 0 unreachable');
-    expect(text).toContain('… 92 earlier failures (see the recap)');
+    expect(text).toContain('✖ PLAY [fleet] 1000/1000 done');
+    expect(text).toContain('[████████████████████] 100% · 0 running, 100 failed, 0 unreachable');
+    // Each failure scrolled by above the block, as ansible-playbook prints it.
+    expect(text).toContain('failed: [h7] work: boom');
+    expect(text).toContain('failed: [h997] work: boom');
     expect(text).toContain('100 hosts (h7, h17, h27, h37, h47 and 95 more): failed: work: boom');
     expect(text).toContain('(900 hosts ok not listed; --json or --log-dir records each host)');
     expect(text).toContain('1000 hosts in 1.0s: 900 ok, 100 failed, 0 unreachable');
     // No per-host line for the 900 hosts that were fine.
     expect(text).not.toMatch(/^h1 : ok=/m);
+    expect(text).not.toContain('[h1]');
+  });
+
+  it('draws its first frame before any event, and says when Ctrl-C stops the run', async () => {
+    vi.useFakeTimers();
+    const out = terminal();
+    const reporter = liveReporter({ stdout: out.stream, stderr: out.stream, verbosity: 0, isTTY: true });
+    expect(out.text()).toContain('starting: loading inventory and playbook');
+    reporter.onEvent({ type: 'run.start', time: '', playbook: 'p', hostCount: 2, forks: 5 });
+    reporter.onEvent({ type: 'play.start', play: 'p', hosts: ['a', 'b'], taskCount: 2 });
+    reporter.onEvent({ type: 'task.start', play: 'p', task: 'first', module: 'shell' });
+    reporter.onEvent({
+      type: 'host.task.result',
+      result: { host: 'a', task: 'first', module: 'shell', status: 'ok', durationMs: 1 },
+    });
+    // The block is redrawn on the view's own tick; fake timers make that tick happen now.
+    vi.advanceTimersByTime(100);
+    expect(out.text()).toContain('PLAY [p] task 1/2 [first] · 1/2 hosts through it');
+    reporter.onEvent({ type: 'run.interrupt', stage: 'stop' });
+    expect(out.text()).toContain('stopping: no new tasks start');
+    expect(out.text()).toContain('interrupted: no new tasks start');
+    await reporter.close?.();
+    vi.useRealTimers();
   });
 });

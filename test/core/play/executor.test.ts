@@ -7,6 +7,7 @@ import { recordingReporter } from '../../../core/output/reporters/recording.js';
 import { runPlaybook } from '../../../core/play/executor.js';
 import { parseYamlPlaybook } from '../../../core/play/yaml-loader.js';
 import { PluginRegistry } from '../../../core/plugin/registry.js';
+import type { Plugin } from '../../../core/plugin/types.js';
 import coreModules from '../../../plugins/core-modules/index.js';
 import { memoryFleet, memoryInventory, type Responder } from '../../support/memory-connection.js';
 
@@ -23,6 +24,9 @@ async function play(
     extraVars?: Vars;
     check?: boolean;
     tags?: string[];
+    skipTags?: string[];
+    startAtTask?: string;
+    plugins?: Plugin[];
   } = {},
 ) {
   const fleet = memoryFleet(options.respond);
@@ -30,6 +34,7 @@ async function play(
   const registry = new PluginRegistry();
   registry.register(coreModules);
   registry.register({ name: 'memory', connections: [fleet.factory] });
+  for (const plugin of options.plugins ?? []) registry.register(plugin);
   const inventory = memoryInventory(hosts);
   const recorder = recordingReporter();
   const outcome = await runPlaybook({
@@ -41,6 +46,8 @@ async function play(
     extraVars: options.extraVars,
     check: options.check,
     tags: options.tags,
+    skipTags: options.skipTags,
+    startAtTask: options.startAtTask,
     connection: sshRun({ connectTimeoutMs: 1000, maxHandshakes: 10, hostKeyChecking: 'off' }),
     emit: recorder.onEvent,
   });
@@ -230,5 +237,54 @@ describe('executor', () => {
     });
     expect([...rows.keys()]).toEqual(['web1']);
     expect(fleet.commands.get('db1')).toBeUndefined();
+  });
+
+  it('runs checks in their phases, which --start-at-task, --tags and --skip-tags cannot skip', async () => {
+    const checks: Plugin = {
+      name: 'phase-checks',
+      checks: [
+        { name: 'before', phase: 'preflight', run: async () => ({ level: 'pass' }) },
+        { name: 'after', phase: 'post-setup', run: async () => ({ level: 'pass' }) },
+      ],
+    };
+    const yaml = [
+      '- hosts: all',
+      '  gather_facts: false',
+      '  tasks:',
+      '    - name: first',
+      '      shell: one',
+      '      tags: [a]',
+      '    - name: second',
+      '      shell: two',
+      '      tags: [b]',
+      '',
+    ].join('\n');
+    const selections = [{ startAtTask: 'second' }, { tags: ['b'] }, { skipTags: ['a'] }];
+    for (const selection of selections) {
+      const { events } = await play(yaml, ['h1', 'h2'], { plugins: [checks], ...selection });
+      expect(results(events, 'h1').map((r) => r.task)).toEqual([
+        'preflight: before',
+        'second',
+        'post-setup: after',
+      ]);
+      const phases = events.flatMap((e) => (e.type === 'phase' ? [e.phase] : []));
+      expect(phases).toEqual(['setup', 'preflight', 'execute', 'post-setup', 'disconnect']);
+    }
+  });
+
+  it('runs every phase for each host on its own under the free strategy', async () => {
+    const checks: Plugin = {
+      name: 'phase-checks',
+      checks: [{ name: 'before', phase: 'preflight', run: async () => ({ level: 'pass' }) }],
+    };
+    const { events, rows } = await play(
+      '- hosts: all\n  strategy: free\n  gather_facts: false\n  tasks:\n    - shell: one\n',
+      ['h1', 'h2', 'h3'],
+      { plugins: [checks], startAtTask: 'shell' },
+    );
+    for (const host of ['h1', 'h2', 'h3']) {
+      expect(results(events, host).map((r) => r.task)).toEqual(['preflight: before', 'shell']);
+      expect(rows.get(host)).toMatchObject({ status: 'ok', ok: 2 });
+    }
   });
 });

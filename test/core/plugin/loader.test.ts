@@ -115,3 +115,91 @@ describe('plugins named in the config', () => {
     expect(run.stderr.trim()).toBe(`runner: plugin "runner-plugin-nope" not found from ${dir}`);
   });
 });
+
+// Plugins and configs outside any package that has runner installed: they import
+// the runner that loads them (here the repo's build), and a failed import says
+// which specifier, from which file, and what to do.
+describe('what plugins import', () => {
+  let dir: string;
+  const write = (file: string, lines: string[]) => {
+    mkdirSync(join(dir, file, '..'), { recursive: true });
+    writeFileSync(join(dir, file), `${lines.join('\n')}\n`);
+  };
+  const play = (project: string) =>
+    runCli(['play', 'site.yml', '-i', join(dir, 'inv.yml'), '--json'], { cwd: join(dir, project) });
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'runner-imports-'));
+    writeFileSync(join(dir, 'inv.yml'), 'all:\n  hosts:\n    here:\n      ansible_connection: local\n');
+    // A TypeScript plugin in a folder with no package.json: ES module syntax loads as ESM.
+    write('plugins/by-name.ts', [
+      "import { definePlugin, isSecret, Secret } from 'fleet-runner';",
+      "import { Secret as OldName } from 'runner';",
+      "export default definePlugin({ name: 'by-name', modules: { same: { async run() {",
+      "  return { changed: false, msg: `same class: ${OldName === Secret && isSecret(new OldName('abcd'))}` };",
+      '} } } });',
+    ]);
+    write('plugins/missing-dep.mjs', [
+      "import { definePlugin } from 'fleet-runner';",
+      "import left from 'left-pad-not-installed';",
+      "export default definePlugin({ name: 'missing', modules: {} });",
+    ]);
+    write('plugins/missing-file.ts', ["export { helper } from './helpers/nope.js';", 'export default {};']);
+    for (const [project, plugin] of [
+      ['ok', '../plugins/by-name.ts'],
+      ['dep', '../plugins/missing-dep.mjs'],
+      ['file', '../plugins/missing-file.ts'],
+    ]) {
+      write(`${project}/runner.config.json`, [JSON.stringify({ plugins: [plugin] })]);
+      write(`${project}/site.yml`, ['- hosts: all', '  gather_facts: false', '  tasks:', '    - same: {}']);
+    }
+    write('config-ts/runner.config.ts', [
+      "import { defineConfig } from 'fleet-runner';",
+      "export default defineConfig({ plugins: ['../plugins/by-name.ts'] });",
+    ]);
+    write('config-ts/site.yml', ['- hosts: all', '  gather_facts: false', '  tasks:', '    - same: {}']);
+    write('config-bad/runner.config.ts', [
+      "import { defineConfig } from 'runner-config-helpers';",
+      'export default defineConfig({});',
+    ]);
+    write('config-bad/site.yml', ['- hosts: all', '  tasks: []']);
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("resolves 'fleet-runner' and 'runner' to the runner that loads the plugin", async () => {
+    const run = await play('ok');
+    expect(run.code).toBe(0);
+    const result = run.events.find((e) => e.type === 'host.task.result');
+    expect(result?.type === 'host.task.result' && result.result.msg).toBe('same class: true');
+  });
+
+  it('loads a TypeScript config that imports defineConfig by package name', async () => {
+    const run = await play('config-ts');
+    expect(run.code).toBe(0);
+  });
+
+  it("names a plugin's missing dependency, the file that imports it, and how to install it", async () => {
+    const run = await play('dep');
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toBe(
+      `runner: plugin "../plugins/missing-dep.mjs" failed to load: cannot resolve "left-pad-not-installed" imported from ${dir}/plugins/missing-dep.mjs: install it where that file can find it (npm install left-pad-not-installed in its folder or a parent)`,
+    );
+  });
+
+  it("names a plugin's missing relative import and the file that imports it", async () => {
+    const run = await play('file');
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toBe(
+      `runner: plugin "../plugins/missing-file.ts" failed to load: cannot resolve "${dir}/plugins/helpers/nope.js" imported from ${dir}/plugins/missing-file.ts: no such file (ES modules name files with their extension)`,
+    );
+  });
+
+  it("names a config's missing import and the config file", async () => {
+    const run = await play('config-bad');
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toBe(
+      `runner: cannot read config: cannot resolve "runner-config-helpers" imported from ${dir}/config-bad/runner.config.ts: install it where that file can find it (npm install runner-config-helpers in its folder or a parent)`,
+    );
+  });
+});

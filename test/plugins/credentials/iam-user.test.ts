@@ -7,7 +7,9 @@ import {
   DeleteAccessKeyCommand,
   DeleteUserCommand,
   DeleteUserPolicyCommand,
+  GetUserCommand,
   IAMClient,
+  ListAccessKeysCommand,
   PutUserPolicyCommand,
   RemoveUserFromGroupCommand,
 } from '@aws-sdk/client-iam';
@@ -15,7 +17,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isSecret } from '../../../core/secret.js';
 import { createAgentUser, type IamLedger, rollbackAgentUser } from '../../../plugins/credentials/iam-user.js';
-import { isThrottling, limited, RateLimiter } from '../../../plugins/credentials/limiter.js';
+import { isThrottling, isTransient, limited, RateLimiter } from '../../../plugins/credentials/limiter.js';
 
 const iam = mockClient(IAMClient);
 afterEach(() => iam.reset());
@@ -169,5 +171,61 @@ describe('limiter', () => {
     ).rejects.toThrow('Throttling');
     expect(calls).toBe(3);
     expect(limiter.rate).toBeLessThan(1000);
+  });
+});
+
+describe('transient failures', () => {
+  it('a CreateUser whose answer was lost is retried and kept: no `+1` user', async () => {
+    // The first attempt went through but its answer timed out; the retry says "already exists".
+    iam.on(CreateUserCommand).rejectsOnce(err('TimeoutError')).rejects(err('EntityAlreadyExistsException'));
+    iam.on(GetUserCommand).resolves({
+      User: { UserName: 'x', Path: '/', UserId: 'i', Arn: 'a', CreateDate: new Date() },
+    });
+    iam.on(CreateAccessKeyCommand).resolves(key);
+    const retries: number[] = [];
+    const user = await createAgentUser(
+      { ...deps(), retry: { attempts: 4, baseMs: 1, capMs: 2, onRetry: (_e, n) => retries.push(n) } },
+      input,
+      {},
+    );
+    expect(user.userName).toBe('OpsWorks-web-stack-host1');
+    expect(iam.commandCalls(CreateUserCommand).map((c) => c.args[0].input.UserName)).toEqual([
+      'OpsWorks-web-stack-host1',
+      'OpsWorks-web-stack-host1',
+    ]);
+    expect(retries).toEqual([1]);
+  });
+
+  it('a retried CreateAccessKey leaves one key: the one returned', async () => {
+    iam.on(CreateUserCommand).resolves({});
+    iam.on(CreateAccessKeyCommand).rejectsOnce(err('TimeoutError')).resolves(key);
+    iam.on(ListAccessKeysCommand).resolves({
+      AccessKeyMetadata: [{ AccessKeyId: 'AKIA-LOST' }, { AccessKeyId: 'AKIA1' }],
+    });
+    await createAgentUser(deps(), input, {});
+    expect(iam.commandCalls(DeleteAccessKeyCommand).map((c) => c.args[0].input.AccessKeyId)).toEqual([
+      'AKIA-LOST',
+    ]);
+  });
+
+  it('a permanent error fails at once, without retry', async () => {
+    iam.on(CreateUserCommand).rejects(err('AccessDeniedException'));
+    await expect(createAgentUser(deps(), input, {})).rejects.toThrow('AccessDeniedException');
+    expect(iam.commandCalls(CreateUserCommand)).toHaveLength(1);
+  });
+
+  it('classifies transient and permanent errors', () => {
+    expect(isTransient(err('TimeoutError'))).toBe(true);
+    expect(isTransient(new TypeError('fetch failed'))).toBe(true);
+    expect(isTransient(Object.assign(new Error('x'), { code: 'ECONNRESET' }))).toBe(true);
+    expect(isTransient(Object.assign(err('InternalFailure'), { $metadata: { httpStatusCode: 500 } }))).toBe(
+      true,
+    );
+    expect(isTransient(Object.assign(err('Whatever'), { $metadata: { httpStatusCode: 503 } }))).toBe(true);
+    expect(isTransient(err('AccessDenied'))).toBe(false);
+    expect(isTransient(err('NoSuchEntityException'))).toBe(false);
+    expect(isTransient(Object.assign(err('ValidationError'), { $metadata: { httpStatusCode: 400 } }))).toBe(
+      false,
+    );
   });
 });

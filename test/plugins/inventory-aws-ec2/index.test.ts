@@ -107,6 +107,46 @@ keyed_groups:
     expect(calls[1].args[0].input.NextToken).toBe('page2');
   });
 
+  it("composes with lower, replace and default as Ansible's plugin does (one Jinja engine)", async () => {
+    ec2.on(DescribeInstancesCommand).resolves({
+      Reservations: [
+        {
+          Instances: [
+            instance('i-7', { Tags: [{ Key: 'Name', Value: 'Web-Front.7' }] }),
+            instance('i-8', { Tags: [{ Key: 'Env', Value: 'Prod' }] }),
+          ],
+        },
+      ],
+    });
+    const inv = await load(`plugin: aws_ec2
+regions: [eu-west-1]
+hostnames: [instance-id]
+compose:
+  short_name: tags.Name | default(instance_id) | lower | replace('.', '-')
+  dashed_ip: private_ip_address | replace('.', '-')
+  env: (tags.Env | default('dev')) | lower
+  ansible_host: public_ip_address | default(private_ip_address)
+keyed_groups:
+  - key: env
+    prefix: env
+`);
+    // What amazon.aws.aws_ec2 composes for these two instances (Jinja2's lower, replace, default).
+    expect(inv.hostVars('i-7')).toMatchObject({
+      short_name: 'web-front-7',
+      dashed_ip: '10-0-0-7',
+      env: 'dev',
+      ansible_host: '10.0.0.7',
+    });
+    expect(inv.hostVars('i-8')).toMatchObject({
+      short_name: 'i-8',
+      dashed_ip: '10-0-0-8',
+      env: 'prod',
+      ansible_host: '10.0.0.8',
+    });
+    expect(inv.groupsOf('i-7')).toContain('env_dev');
+    expect(inv.groupsOf('i-8')).toContain('env_prod');
+  });
+
   it('queries every region listed', async () => {
     ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance('i-3')] }] });
     const inv = await load('plugin: aws_ec2\nregions: [eu-west-1, us-east-1]\nhostnames: [instance-id]\n');

@@ -4,16 +4,22 @@ import { join } from 'node:path';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../../sandbox/index.js';
 import { type CliRun, startCli } from '../../support/cli.js';
 
+interface RunOptions {
+  timeoutMs?: number;
+  /** Added to the sandbox's environment (e.g. RUNNER_JOURNAL_DIR). */
+  env?: Record<string, string>;
+}
+
 /** A sandbox with its inventory written, and `runner play register` against it through the real binary. */
 export interface RegisterFixture {
   sb: Sandbox;
   inventory: string;
   work: string;
-  register(extra?: string[], options?: { timeoutMs?: number }): Promise<CliRun>;
+  register(extra?: string[], options?: RunOptions): Promise<CliRun>;
   /** The same run, started: its process, to signal it while it runs. */
   start(
     extra?: string[],
-    options?: { timeoutMs?: number },
+    options?: RunOptions,
   ): { child: import('node:child_process').ChildProcess; done: Promise<CliRun> };
 }
 
@@ -22,7 +28,7 @@ export async function registerFixture(options: SandboxOptions): Promise<Register
   const work = mkdtempSync(join(tmpdir(), 'runner-register-'));
   const inventory = join(work, 'inventory.yml');
   await sb.writeInventory(inventory);
-  const start = (extra: string[] = [], opts: { timeoutMs?: number } = {}) =>
+  const start = (extra: string[] = [], opts: RunOptions = {}) =>
     startCli(
       [
         'play',
@@ -40,7 +46,7 @@ export async function registerFixture(options: SandboxOptions): Promise<Register
         ...extra,
       ],
       {
-        env: { ...sb.envVars(), AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1' },
+        env: { ...sb.envVars(), AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1', ...opts.env },
         timeoutMs: opts.timeoutMs ?? 240_000,
       },
     );

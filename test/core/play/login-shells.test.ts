@@ -1,0 +1,144 @@
+import { execFileSync } from 'node:child_process';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recapOf, runCli } from '../../support/cli.js';
+import { requireSshd, type Sshd, startSshd } from '../../support/sshd.js';
+
+// sshd starts the user's login shell for every channel it opens, and Debian's
+// bash reads ~/.bashrc when sshd starts it: a counter there counts the
+// channels (and so the rc files and login work) a play costs each host.
+const USER = 'runner-shells';
+const PASSWORD = 'shell counter pw 5';
+const HOSTS = ['127.0.6.1', '127.0.6.2', '127.0.6.3'];
+const SUDOERS = `/etc/sudoers.d/runner-login-shells`;
+const run = requireSshd();
+
+function removeUser(): void {
+  rmSync(SUDOERS, { force: true });
+  try {
+    execFileSync('userdel', ['-r', '-f', USER], { stdio: 'ignore' });
+  } catch {}
+}
+
+describe.runIf(run)('login shells per host', () => {
+  let sshd: Sshd;
+  let dir: string;
+  const home = `/home/${USER}`;
+  const shellsOf = (address: string) => {
+    const file = join(home, `shells-${address}`);
+    return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0;
+  };
+
+  beforeAll(async () => {
+    removeUser();
+    execFileSync('useradd', ['-m', '-s', '/bin/bash', USER]);
+    execFileSync('chpasswd', { input: `${USER}:${PASSWORD}\n` });
+    writeFileSync(SUDOERS, `${USER} ALL=(ALL) ALL\n`, { mode: 0o440 });
+    // One line per shell, in a file per address the shell was reached on.
+    writeFileSync(
+      join(home, '.bashrc'),
+      'echo x >> "$HOME/shells-$(echo "$SSH_CONNECTION" | cut -d" " -f3)"\n',
+    );
+    sshd = await startSshd();
+    chmodSync(sshd.dir, 0o711);
+    chmodSync(join(sshd.dir, 'authorized_keys'), 0o755);
+    copyFileSync(join(sshd.dir, 'authorized_keys', 'root'), join(sshd.dir, 'authorized_keys', USER));
+    dir = mkdtempSync(join(tmpdir(), 'runner-shells-'));
+    writeFileSync(
+      join(dir, 'inventory.yml'),
+      [
+        'all:',
+        '  vars:',
+        `    ansible_user: ${USER}`,
+        `    ansible_ssh_private_key_file: ${sshd.clientKeyFile}`,
+        '  hosts:',
+        ...HOSTS.map((a) => `    ${a}:`),
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(dir, 'become.yml'),
+      [
+        '- name: become tasks',
+        '  hosts: all',
+        '  gather_facts: true',
+        '  become: true',
+        '  tasks:',
+        '    - name: who',
+        '      command: id -un',
+        '      register: who',
+        '    - name: write as root',
+        '      copy:',
+        '        content: "root wrote this\\n"',
+        '        dest: /root/runner-shells-{{ inventory_hostname }}',
+        '    - name: read it back',
+        '      command: cat /root/runner-shells-{{ inventory_hostname }}',
+        '      register: back',
+        '    - name: as the login user, between become tasks',
+        '      command: id -un',
+        '      become: false',
+        '      register: plain',
+        '    - name: root again',
+        '      shell: id -un; rm -f /root/runner-shells-{{ inventory_hostname }}',
+        '      register: again',
+        '    - name: show',
+        '      debug:',
+        '        msg: "{{ who.stdout }} {{ back.stdout }} {{ plain.stdout }} {{ again.stdout }}"',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  afterAll(async () => {
+    await sshd?.stop();
+    removeUser();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const play = (password: string) => {
+    for (const a of HOSTS) rmSync(join(home, `shells-${a}`), { force: true });
+    // The password travels in a vars file, as a user would keep it, never in argv.
+    writeFileSync(join(dir, 'pw.json'), JSON.stringify({ ansible_become_password: password }));
+    return runCli(
+      ['play', 'become.yml', '-i', 'inventory.yml', '--host-key-checking', 'off', '--json', '-e', '@pw.json'],
+      { cwd: dir, env: { HOME: dir } },
+    );
+  };
+
+  it('runs a play of become tasks (facts, sudo with a password, a copy) on one login shell per host', async () => {
+    const result = await play(PASSWORD);
+    expect(result.stderr).not.toContain('failed:');
+    expect(result.code).toBe(0);
+    const recap = recapOf(result);
+    expect(recap.hosts.map((r) => [r.host, r.status, r.failed])).toEqual(HOSTS.map((h) => [h, 'ok', 0]));
+    const shown = result.events.filter((e) => e.type === 'host.task.result' && e.result.task === 'show');
+    expect(shown).toHaveLength(HOSTS.length);
+    for (const event of shown) {
+      if (event.type !== 'host.task.result') continue;
+      expect(event.result.msg).toBe(`root root wrote this ${USER} root`);
+    }
+    expect(HOSTS.map(shellsOf)).toEqual(HOSTS.map(() => 1));
+  });
+
+  it('fails each host with one clear line on a wrong become password, and never prints it', async () => {
+    const wrong = 'not the pw 8';
+    const result = await play(wrong);
+    expect(result.code).toBe(2);
+    const recap = recapOf(result);
+    for (const row of recap.hosts) {
+      expect(row.status).toBe('failed');
+      expect(row.msg).toMatch(/incorrect sudo password$/);
+    }
+    expect(result.stdout + result.stderr).not.toContain(wrong);
+  });
+});

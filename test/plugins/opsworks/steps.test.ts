@@ -1,0 +1,171 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  AddUserToGroupCommand,
+  AttachUserPolicyCommand,
+  CreateAccessKeyCommand,
+  CreateGroupCommand,
+  CreateUserCommand,
+  IAMClient,
+} from '@aws-sdk/client-iam';
+import {
+  AssignInstanceCommand,
+  DescribeInstancesCommand,
+  DescribeStackProvisioningParametersCommand,
+  DescribeStacksCommand,
+  OpsWorksClient,
+} from '@aws-sdk/client-opsworks';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Vars } from '../../../core/inventory/types.js';
+import type { Responder } from '../../../core/testing/memory-connection.js';
+import { runModule } from '../../../core/testing/run-module.js';
+import { agentCredentials } from '../../../plugins/credentials/module.js';
+import { infraOnPremises } from '../../../plugins/infra-on-premises/index.js';
+import { opsworksAssignLayers } from '../../../plugins/opsworks/modules/assign.js';
+import { opsworksInstall } from '../../../plugins/opsworks/modules/install.js';
+import { opsworksStack } from '../../../plugins/opsworks/modules/stack.js';
+import { opsworksState } from '../../../plugins/opsworks/modules/state.js';
+import { opsworksWait } from '../../../plugins/opsworks/modules/wait.js';
+import { PLAY_KEY, RegisterPlay } from '../../../plugins/opsworks/play-context.js';
+
+/**
+ * Each register step alone, on an in-memory host whose answers the test
+ * scripts, with the AWS SDK clients mocked: no sandbox, no SSH. The steps
+ * share one play (as in a run), and each one's facts feed the next.
+ */
+const opsworks = mockClient(OpsWorksClient);
+const iam = mockClient(IAMClient);
+const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY';
+const STACK = 'stack-1';
+let journalDir: string;
+let vars: Vars;
+
+beforeEach(() => {
+  journalDir = mkdtempSync(join(tmpdir(), 'steps-journal-'));
+  vars = {
+    opsworks_stack_id: STACK,
+    opsworks_region: 'us-east-1',
+    opsworks_journal_dir: journalDir,
+    ansible_host: '10.0.0.5',
+    ansible_nodename: 'web1',
+    ansible_all_ipv4_addresses: ['10.0.0.5'],
+    [PLAY_KEY]: new RegisterPlay(),
+  };
+  opsworks.on(DescribeStacksCommand).resolves({
+    Stacks: [
+      {
+        StackId: STACK,
+        Name: 'shop',
+        Arn: 'arn:aws:opsworks:us-east-1:1:stack/stack-1/',
+        Region: 'us-east-1',
+      },
+    ],
+  });
+  opsworks.on(DescribeStackProvisioningParametersCommand).resolves({
+    AgentInstallerUrl: 'https://opsworks-instance-agent.s3.amazonaws.com/ID/opsworks-agent-installer.tgz',
+    Parameters: { assets_download_bucket: 'assets', agent_installer_base_url: 'x' },
+  });
+  opsworks.on(DescribeInstancesCommand, { StackId: STACK }).resolves({ Instances: [] });
+  iam.on(CreateGroupCommand).resolves({});
+  iam.on(CreateUserCommand).resolves({});
+  iam.on(CreateAccessKeyCommand).resolves({
+    AccessKey: { AccessKeyId: 'AKIAWEB1', SecretAccessKey: SECRET, UserName: 'u', Status: 'Active' },
+  });
+});
+afterEach(() => {
+  opsworks.reset();
+  iam.reset();
+});
+
+/** Runs a step and merges its facts into the host's vars, as the engine does. */
+async function step(module: Parameters<typeof runModule>[0], respond?: Responder) {
+  const run = await runModule(module, {}, { host: 'web1', vars, ...(respond ? { respond } : {}) });
+  const facts = (run.result.data?.ansible_facts ?? {}) as Vars;
+  Object.assign(vars, facts);
+  return run;
+}
+
+const agentAbsent = (command: string) => (command.includes('@@absent') ? { stdout: '@@absent\n' } : {});
+
+describe('register steps, each alone', () => {
+  it('opsworks_stack: DescribeStacks and provisioning parameters, once per play', async () => {
+    const first = await step(opsworksStack);
+    expect(first.result).toMatchObject({ changed: false, msg: 'stack shop (stack-1) in us-east-1' });
+    await step(opsworksStack);
+    expect(opsworks.commandCalls(DescribeStacksCommand)).toHaveLength(1);
+    expect(opsworks.commandCalls(DescribeStackProvisioningParametersCommand)).toHaveLength(1);
+  });
+
+  it('infra_on_premises: the target fact, IAM name from the inventory name', async () => {
+    const run = await step(infraOnPremises);
+    expect(vars.opsworks_target).toMatchObject({ address: '10.0.0.5', iam_name: 'web1', hostname: null });
+    expect(run.commands).toEqual([]);
+  });
+
+  it('opsworks_state: reads the agent config, takes the host lock, finds nothing registered', async () => {
+    const run = await step(opsworksState, agentAbsent);
+    expect(run.result).toMatchObject({ changed: false, msg: 'not registered yet' });
+    expect(run.commands).toHaveLength(1);
+    expect(readdirSync(join(journalDir, STACK, 'locks'))).toEqual(['web1.lock']);
+  });
+
+  it('opsworks_agent_credentials: user, group, policy, key; the key journaled by ID only', async () => {
+    await step(infraOnPremises);
+    const run = await step(agentCredentials);
+    expect(run.result).toMatchObject({
+      changed: true,
+      msg: 'IAM user OpsWorks-shop-web1, access key AKIAWEB1',
+    });
+    expect(iam.commandCalls(AddUserToGroupCommand)).toHaveLength(1);
+    expect(iam.commandCalls(AttachUserPolicyCommand)).toHaveLength(1);
+    const [file] = readdirSync(join(journalDir, STACK)).filter((f) => f.endsWith('.ndjson'));
+    const journal = readFileSync(join(journalDir, STACK, file!), 'utf8');
+    expect(journal).toContain('"op":"iam.access-key","user":"OpsWorks-shop-web1","accessKeyId":"AKIAWEB1"');
+    expect(journal).not.toContain(SECRET);
+  });
+
+  it('opsworks_install: temp dir, installer, 0600 preconfig, boot-registration; no secret on a command line', async () => {
+    await step(infraOnPremises);
+    await step(agentCredentials);
+    const run = await step(opsworksInstall, (command) => {
+      const dir = /d="\$\{TMPDIR:-\/tmp\}\/(opsworks-register\.[A-Za-z0-9]{8})"/.exec(command);
+      if (dir) return { stdout: `/tmp/${dir[1]}\n` };
+      if (command.includes('boot-registration'))
+        return { stdout: 'Instance successfully registered. Instance ID: inst-1\n' };
+      return {};
+    });
+    expect(run.result).toMatchObject({ changed: true, msg: 'registered as inst-1' });
+    const preconfig = [...run.files.entries()].find(([path]) => path.endsWith('/preconfig'));
+    expect(preconfig?.[1].mode).toBe(0o600);
+    expect(preconfig?.[1].content).toContain(SECRET);
+    for (const command of run.commands) expect(command).not.toContain(SECRET);
+    expect(run.commands.some((c) => /curl .*opsworks-agent-installer\.tgz/.test(c))).toBe(true);
+    expect(vars.opsworks_registration).toMatchObject({ instance_id: 'inst-1', already: false });
+  });
+
+  it('opsworks_wait: one batched DescribeInstances until registered', async () => {
+    vars.opsworks_registration = { instance_id: 'inst-1', status: 'registering', already: false };
+    opsworks
+      .on(DescribeInstancesCommand, { InstanceIds: ['inst-1'] })
+      .resolves({ Instances: [{ InstanceId: 'inst-1', Status: 'registered' }] });
+    const run = await step(opsworksWait);
+    expect(run.result).toMatchObject({ changed: false, msg: 'inst-1 is registered' });
+  });
+
+  it('opsworks_assign_layers: assigns only the layers missing', async () => {
+    vars.opsworks_registration = { instance_id: 'inst-1', status: 'registered', already: false };
+    vars.opsworks_layer_ids = ['layer-a', 'layer-b'];
+    opsworks
+      .on(DescribeInstancesCommand, { InstanceIds: ['inst-1'] })
+      .resolves({ Instances: [{ InstanceId: 'inst-1', LayerIds: ['layer-a'] }] });
+    opsworks.on(AssignInstanceCommand).resolves({});
+    const run = await step(opsworksAssignLayers);
+    expect(run.result.changed).toBe(true);
+    expect(opsworks.commandCalls(AssignInstanceCommand)[0]!.args[0].input).toEqual({
+      InstanceId: 'inst-1',
+      LayerIds: ['layer-b'],
+    });
+  });
+});
