@@ -47,7 +47,7 @@ try {
   execFileSync(process.execPath, [BIN, '--version']); // warm the file cache, and fail early if unbuilt
   const samples = cases.map(() => [] as number[]);
   for (let round = 0; round < ROUNDS; round++) {
-    cases.forEach((c, i) => samples[i]!.push(once(c.args)));
+    for (const [i, c] of cases.entries()) samples[i]!.push(once(c.args));
   }
   const base = median(samples[0]!);
   console.log(
