@@ -73,8 +73,8 @@ export function moduleDoc(name: string, plugin: string, module: ModuleDefinition
     supportsCheck: module.supportsCheck ?? false,
     local: module.local ?? false,
     args,
-    openArgs:
-      !schema || schema.additionalProperties === undefined || typeof schema.additionalProperties === 'object',
+    // A plain z.object drops unknown keys; only a record-like schema takes any key.
+    openArgs: !schema || typeof schema.additionalProperties === 'object',
   };
 }
 

@@ -112,7 +112,7 @@ describe('${mod}', () => {
   it('writes the file when it differs', async () => {
     const run = await runModule(file, { path: '/etc/motd', content: 'hello\\n' }, { respond: () => ({ exitCode: 1 }) });
     expect(run.result.changed).toBe(true);
-    expect(run.commands).toEqual(["cat '/etc/motd'"]);
+    expect(run.commands).toEqual(['cat /etc/motd']);
     expect(run.files.get('/etc/motd')).toEqual({ content: 'hello\\n', mode: 0o644 });
   });
 

@@ -1,4 +1,4 @@
-import type { CheckDefinition } from 'runner';
+import type { CheckDefinition } from 'fleet-runner';
 
 /**
  * A post-setup check: a notice in the recap when the root filesystem is fuller

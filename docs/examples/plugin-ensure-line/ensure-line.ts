@@ -1,4 +1,4 @@
-import type { ModuleDefinition } from 'runner';
+import type { ModuleDefinition } from 'fleet-runner';
 import { z } from 'zod';
 import { shQuote } from './quote.js';
 

@@ -1,10 +1,10 @@
-import type { Plugin } from 'runner';
+import type { Plugin } from 'fleet-runner';
 import { diskSpace } from './disk-space.js';
 import { ensureLine } from './ensure-line.js';
 
 /**
  * An example plugin: one module and one post-setup check. In your own project,
- * `import { definePlugin } from 'runner'` and wrap the object in it; this one
+ * `import { definePlugin } from 'fleet-runner'` and wrap the object in it; this one
  * imports types only, so it also loads from a folder that does not have runner
  * installed beside it.
  */
