@@ -70,8 +70,17 @@ function pyInt(text: string, pattern: string): number {
   return Number(text.replace(/_/g, ''));
 }
 
-/** expand_hostname_range: the first `[...]` is expanded, then the rest recursively. */
-export function expandHostRange(line: string): string[] {
+interface FirstRange {
+  head: string;
+  tail: string;
+  /** How many names the range gives. */
+  size: number;
+  /** The names' middle parts, in order. */
+  items(): string[];
+}
+
+/** The first `[...]` of a line, as Ansible's expand_hostname_range reads it, without expanding it. */
+function firstRange(line: string): FirstRange {
   // Python replaces the first '[' and the first ']' with '|' and splits: anything but three parts fails.
   const marked = line.replace('[', '|').replace(']', '|');
   const parts = marked.split('|');
@@ -92,38 +101,77 @@ export function expandHostRange(line: string): string[] {
     const width = beg.length;
     fill = (x) => String(x).padStart(width, '0');
   }
-  let seq: Array<string | number>;
   const ib = LETTERS.indexOf(beg);
   const ie = LETTERS.indexOf(end);
   const step = pyInt(stepText, line);
   if (ib >= 0 && ie >= 0 && step !== 0) {
     if (ib > ie) throw rangeError(line, 'begin must not be after end');
-    seq = [];
-    for (let i = ib; i <= ie; i += step > 0 ? step : Number.POSITIVE_INFINITY) seq.push(LETTERS[i]);
-    if (step < 0) seq = [];
-  } else {
-    const b = pyInt(beg, line);
-    const e = pyInt(end, line) + 1;
-    if (step === 0) throw rangeError(line, 'the step must not be zero');
-    seq = [];
-    if (Math.abs((e - b) / step) > 10_000_000) throw rangeError(line, 'the range is too large');
-    if (step > 0) for (let i = b; i < e; i += step) seq.push(i);
-    else for (let i = b; i > e; i += step) seq.push(i);
+    const size = step > 0 ? Math.floor((ie - ib) / step) + 1 : 0;
+    return { head, tail, size, items: () => Array.from({ length: size }, (_, k) => LETTERS[ib + k * step]!) };
   }
+  const b = pyInt(beg, line);
+  const e = pyInt(end, line) + 1;
+  if (step === 0) throw rangeError(line, 'the step must not be zero');
+  const size = Math.max(0, Math.ceil((e - b) / step));
+  return { head, tail, size, items: () => Array.from({ length: size }, (_, k) => fill(b + k * step)) };
+}
+
+/** How many names a line's ranges give, all of them multiplied, without producing any. */
+export function countHostRange(line: string): number {
+  const range = firstRange(line);
+  return range.size === 0 ? 0 : range.size * (range.tail.includes('[') ? countHostRange(range.tail) : 1);
+}
+
+/** expand_hostname_range: the first `[...]` is expanded, then the rest recursively. */
+export function expandHostRange(line: string): string[] {
+  const { head, tail, items } = firstRange(line);
   const out: string[] = [];
-  for (const item of seq) {
-    const name = head + fill(item) + tail;
-    if (name.includes('[')) out.push(...expandHostRange(name));
-    else out.push(name);
+  for (const item of items()) {
+    const name = head + item + tail;
+    if (name.includes('[')) {
+      for (const expanded of expandHostRange(name)) out.push(expanded);
+    } else out.push(name);
   }
   return out;
 }
 
+/** At most this many hosts from ranges in one inventory source, all ranges together. */
+export const MAX_RANGE_HOSTS = 1_000_000;
+
+/**
+ * The hosts one source may still produce from ranges. Counted before a range
+ * is expanded, so `web[0:9999999]` or `[0:3000][0:3000]` is refused before
+ * any memory is taken (Ansible would try and run out).
+ */
+export class RangeBudget {
+  #left: number;
+  readonly #limit: number;
+
+  constructor(limit = MAX_RANGE_HOSTS) {
+    this.#left = limit;
+    this.#limit = limit;
+  }
+
+  take(pattern: string, count: number): void {
+    if (count > this.#left) {
+      throw rangeError(
+        pattern,
+        `ranges in this source would give more than ${this.#limit.toLocaleString('en-US')} hosts (this one alone gives ${count.toLocaleString('en-US')})`,
+      );
+    }
+    this.#left -= count;
+  }
+}
+
 /** _expand_hostpattern: host names and the port that applies to all of them. */
-export function expandHostPattern(pattern: string): { hosts: string[]; port?: number } {
+export function expandHostPattern(
+  pattern: string,
+  budget: RangeBudget = new RangeBudget(),
+): { hosts: string[]; port?: number } {
   const parsed = parseAddress(pattern);
   const base = parsed ? parsed.host : pattern;
   const port = parsed?.port;
-  const hosts = base.includes('[') ? expandHostRange(base) : [base];
-  return { hosts, port };
+  if (!base.includes('[')) return { hosts: [base], port };
+  budget.take(pattern, countHostRange(base));
+  return { hosts: expandHostRange(base), port };
 }

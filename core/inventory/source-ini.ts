@@ -1,6 +1,6 @@
 import { RunnerError } from '../errors.js';
 import { addChild, addGroup, addHost, setGroupVar, setHostVar } from './data.js';
-import { expandHostPattern } from './host-range.js';
+import { expandHostPattern, RangeBudget } from './host-range.js';
 import { pythonLiteral } from './python-literal.js';
 import { ShlexError, shlexSplit } from './shlex.js';
 import type { InventoryData, InventorySourceContext } from './types.js';
@@ -37,6 +37,8 @@ export function readIniInventory(
   const lines = text.split(/\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/);
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   const pending = new Map<string, Pending>();
+  // Every range in this file shares one bound.
+  const budget = new RangeBudget();
   let group = 'ungrouped';
   let state = 'hosts';
   let lineno = 0;
@@ -99,7 +101,7 @@ export function readIniInventory(
       const pattern = tokens[0];
       let expanded: { hosts: string[]; port?: number };
       try {
-        expanded = expandHostPattern(pattern);
+        expanded = expandHostPattern(pattern, budget);
       } catch (e) {
         if (e instanceof RunnerError) fail(e.message);
         throw e;

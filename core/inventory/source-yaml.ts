@@ -1,6 +1,6 @@
 import { RunnerError } from '../errors.js';
 import { addChild, addGroup, addHost, setGroupVar, setHostVar, type Where } from './data.js';
-import { expandHostPattern } from './host-range.js';
+import { expandHostPattern, RangeBudget } from './host-range.js';
 import type { InventoryData, InventorySourceContext } from './types.js';
 import { isMapping, keyText, type LoadedData, toPlain } from './yaml-load.js';
 
@@ -40,6 +40,9 @@ function describe(value: unknown): string {
 }
 
 class GroupReader {
+  /** Every range in this file shares one bound. */
+  private readonly budget = new RangeBudget();
+
   constructor(
     private readonly loaded: LoadedData,
     private readonly file: string,
@@ -145,7 +148,7 @@ class GroupReader {
     }
     let expanded: { hosts: string[]; port?: number };
     try {
-      expanded = expandHostPattern(pattern);
+      expanded = expandHostPattern(pattern, this.budget);
     } catch (e) {
       if (e instanceof RunnerError)
         throw new RunnerError(e.code, e.message, { ...this.where(path), cause: e });
