@@ -130,10 +130,13 @@ export const installerReachableCheck: CheckDefinition = {
     } catch {
       return { level: 'pass', message: 'stack not available: reported by the stack step' };
     }
+    // One HTTP 5xx or timeout is no verdict: ask up to 3 times, as the install step's own download
+    // retries (curl's --retry cannot rewrite --output /dev/null, so the loop is the shell's).
+    const curl = `curl --silent --show-error --location --output /dev/null --max-time 20 --range 0-0 --write-out '%{http_code}' ${shQuote(url)}`;
     const out = await sh(
       ctx,
-      `command -v curl >/dev/null 2>&1 || { echo nocurl; exit 0; }; curl --silent --show-error --location --output /dev/null --max-time 20 --range 0-0 --write-out '%{http_code}' ${shQuote(url)}`,
-      40_000,
+      `command -v curl >/dev/null 2>&1 || { echo nocurl; exit 0; }; for i in 1 2 3; do c=$(${curl}); case "$c" in 5??|000) sleep "$i" ;; *) break ;; esac; done; printf '%s' "$c"`,
+      120_000,
     );
     const code = out.stdout.trim();
     if (code === 'nocurl') return { level: 'pass', message: 'no curl: reported by the prerequisites check' };
