@@ -53,10 +53,13 @@ async function runCase(c: MatrixCase, fx: RegisterFixture, logDir: string): Prom
       stderr += d;
     });
     await until(() => when(fx.sb) || child.exitCode !== null);
-    child.kill('SIGINT');
+    // A run that ended before its trigger was never interrupted: say so, not "exit 0, expected 99".
+    if (!child.kill('SIGINT'))
+      throw new Error(`the run ended (exit ${child.exitCode}) before the interrupt trigger fired`);
     if (twice) {
       await until(() => stderr.includes('stopping') || child.exitCode !== null);
-      child.kill('SIGINT');
+      if (!child.kill('SIGINT'))
+        throw new Error(`the run ended (exit ${child.exitCode}) before the second SIGINT`);
     }
   }
   return done;

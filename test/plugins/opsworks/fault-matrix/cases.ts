@@ -39,8 +39,11 @@ const SUDO_PASSWORD = 'sudo-right-password-for-the-matrix';
 const WRONG_SUDO_PASSWORD = 'sudo-wrong-password-for-the-matrix';
 
 const calledOnce = (operation: string) => (sb: Sandbox) => sb.calls().some((c) => c.operation === operation);
+// The installer's own run (its absolute path), not the untar step's `test -x opsworks-agent-installer/...`.
+// Any record kind: become runs inside the host's persistent shell, so the command is a `shell` line
+// there (sudo's own log only shows the escalated `/bin/sh` it started).
 const installStarted = (sb: Sandbox) =>
-  sb.commands().some((c) => c.kind === 'sudo' && c.command.includes('boot-registration'));
+  sb.commands().some((c) => c.command.includes('/opsworks-agent-installer/boot-registration'));
 
 export const CASES: MatrixCase[] = [
   {
