@@ -24,6 +24,12 @@ export interface MatrixCase {
   /** Extra inventory text (YAML), merged after the sandbox's own. */
   inventory?: (victim: string) => string;
   interrupt?: Trigger;
+  /**
+   * The run may leave a host whose outcome it cannot know (its installer killed mid-way): it says
+   * so and leaves it to the journal. `runner journal reconcile` settles it, as the run tells the
+   * operator, before the IAM and instance invariants are checked.
+   */
+  reconcile?: boolean;
   code: number;
   /** Expected recap status per host; `victim` for the second host, `others` for the rest. Absent: not pinned. */
   victim?: HostStatus;
@@ -164,6 +170,7 @@ export const CASES: MatrixCase[] = [
   {
     name: 'SIGINT twice, during the install',
     interrupt: { when: installStarted, twice: true },
+    reconcile: true,
     code: 99,
   },
   {
