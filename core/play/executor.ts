@@ -224,10 +224,16 @@ class PlayRun {
       if (batch.length > 0 && batch.every((h) => h.final)) this.stopped = true;
       if (this.stopped) break;
     }
-    // Hosts Ctrl-C stopped before the play's last task are left for the run to count as interrupted, never ok.
-    const cutShort = (host: HostState) => this.signal.aborted && (tasksThrough.get(host) ?? 0) < taskCount;
+    // After Ctrl-C no later play starts, so every host of this play ends here: afterHost still runs
+    // (a plugin rolls back what it half did), and a host that did not get through its last play's
+    // tasks is interrupted, never ok.
+    const unfinished = (host: HostState) =>
+      this.signal.aborted &&
+      (lastPlayOf.get(host.name) !== index || (tasksThrough.get(host) ?? 0) < taskCount);
     for (const host of playHosts) {
-      if (host.final || (lastPlayOf.get(host.name) === index && !cutShort(host))) {
+      if (!host.final && unfinished(host))
+        host.final = { status: 'interrupted', msg: 'interrupted before it finished' };
+      if (host.final || lastPlayOf.get(host.name) === index) {
         await this.options.registry.runHook('afterHost', {
           ...hookContext,
           host: host.name,

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SANDBOX_SECRET_ACCESS_KEY, type Sandbox } from '../../../sandbox/index.js';
-import { type CliRun, recapOf } from '../../support/cli.js';
+import { type CliRun, recapOf, runCli } from '../../support/cli.js';
 import { CASES, type MatrixCase, VICTIM_INDEX } from './fault-matrix/cases.js';
 import { type RegisterFixture, registerFixture } from './support.js';
 
@@ -36,6 +36,9 @@ async function until(check: () => boolean): Promise<void> {
   throw new Error('the interrupt trigger never fired');
 }
 
+/** Each case's own journals, so a reconcile settles only what its run left. */
+const journalDir = (fx: RegisterFixture) => join(fx.work, 'journal');
+
 async function runCase(c: MatrixCase, fx: RegisterFixture, logDir: string): Promise<CliRun> {
   const victim = fx.sb.hosts[VICTIM_INDEX]!.name;
   if (c.faults) fx.sb.setFaults(c.faults(victim));
@@ -45,7 +48,7 @@ async function runCase(c: MatrixCase, fx: RegisterFixture, logDir: string): Prom
     writeFileSync(extra, c.inventory(victim));
     args.push('-i', extra);
   }
-  const { child, done } = fx.start(args, { timeoutMs: 300_000 });
+  const { child, done } = fx.start(args, { timeoutMs: 300_000, env: { RUNNER_JOURNAL_DIR: journalDir(fx) } });
   if (c.interrupt) {
     const { when, twice } = c.interrupt;
     let stderr = '';
@@ -53,10 +56,13 @@ async function runCase(c: MatrixCase, fx: RegisterFixture, logDir: string): Prom
       stderr += d;
     });
     await until(() => when(fx.sb) || child.exitCode !== null);
-    child.kill('SIGINT');
+    // A run that ended before its trigger was never interrupted: say so, not "exit 0, expected 99".
+    if (!child.kill('SIGINT'))
+      throw new Error(`the run ended (exit ${child.exitCode}) before the interrupt trigger fired`);
     if (twice) {
       await until(() => stderr.includes('stopping') || child.exitCode !== null);
-      child.kill('SIGINT');
+      if (!child.kill('SIGINT'))
+        throw new Error(`the run ended (exit ${child.exitCode}) before the second SIGINT`);
     }
   }
   return done;
@@ -87,6 +93,18 @@ describe('register fault matrix', () => {
         if (c.victimMsg)
           expect(recap.hosts.find((h) => h.host === victim)?.msg, context).toMatch(c.victimMsg);
 
+        if (c.reconcile) {
+          const settled = await runCli(['journal', 'reconcile', '--stack-id', sb.stackId], {
+            env: { ...sb.envVars(), RUNNER_JOURNAL_DIR: journalDir(fx) },
+          });
+          // Only temp dirs may stay open: reconcile never contacts hosts, their next run removes them.
+          const open = settled.stdout.split('\n').filter((l) => l.includes('left open:'));
+          expect(
+            open.filter((l) => !/left open: temp dir \S+ \(host not contacted\)$/.test(l)),
+            `reconcile: ${settled.stdout}${settled.stderr}`,
+          ).toEqual([]);
+          expect(settled.code, `reconcile: ${settled.stdout}${settled.stderr}`).toBe(open.length > 0 ? 1 : 0);
+        }
         const state = sb.state();
         const instances = state.instances.filter((i) => i.StackId === sb.stackId);
         // A host reported ok is registered: the recap never claims what did not happen.
