@@ -25,8 +25,17 @@ function heredocs(line: string): Array<{ word: string; tabs: boolean }> {
   return out;
 }
 
+/**
+ * A line that starts `sudo -S` with a password prompt (no `-n`): sudo, not the
+ * shell, reads the next line of stdin, the password. A real host's shell never
+ * sees it, so it is not a command (and must not reach the record).
+ */
+const SUDO_READS_PASSWORD = /\bsudo\s(?![^;&|]*\s-[A-Za-z]*n\b)[^;&|]*\s-[A-Za-z]*S\b/;
+
 export class ShellInput {
   #pending = '';
+  /** Lines of stdin that a `sudo -S` started by an earlier line reads as its password. */
+  #passwordLines = 0;
   /** Here-documents still open, in order: their bodies follow the line that opened them. */
   #open: Array<{ word: string; tabs: boolean }> = [];
 
@@ -42,8 +51,13 @@ export class ShellInput {
         if ((body.tabs ? line.replace(/^\t+/, '') : line) === body.word) this.#open.shift();
         continue;
       }
+      if (this.#passwordLines > 0) {
+        this.#passwordLines--;
+        continue;
+      }
       if (!line.trim()) continue;
       commands.push(line);
+      if (SUDO_READS_PASSWORD.test(line)) this.#passwordLines = 1;
       this.#open.push(...heredocs(line));
     }
     return commands;

@@ -51,3 +51,34 @@ describe('ShellInput', () => {
       expect(readsCommandsFromStdin(c), c).toBe(false);
   });
 });
+
+describe('ShellInput and sudo -S', () => {
+  it('leaves out the password line that a sudo -S started by the shell reads, and records what follows', () => {
+    const input = new ShellInput();
+    const lines = input.push(
+      "exec sudo -H -S -p '[sudo via runner] ' -u root -- /bin/sh -c 'echo BECOME-SUCCESS-x; exec /bin/sh'\nhunter2\nid -u\n",
+    );
+    expect(lines).toEqual([
+      "exec sudo -H -S -p '[sudo via runner] ' -u root -- /bin/sh -c 'echo BECOME-SUCCESS-x; exec /bin/sh'",
+      'id -u',
+    ]);
+  });
+
+  it('records the next line after sudo -n, which reads no password', () => {
+    const lines = new ShellInput().push('sudo -H -S -n -u root -- id\nuname -a\n');
+    expect(lines).toEqual(['sudo -H -S -n -u root -- id', 'uname -a']);
+  });
+});
+
+describe('ShellInput and a framed sudo -S', () => {
+  it('leaves out the password after a framed escalation, as runner sends it', () => {
+    const token = frameToken();
+    const frame = frameCommand(
+      { command: "sudo -H -S -p '[sudo via runner] ' -u root -- exec /bin/sh", takeOver: true },
+      token,
+    );
+    const lines = new ShellInput().push(`${frame}s3cret-pw\necho next\n`);
+    expect(lines.join('\n')).not.toContain('s3cret-pw');
+    expect(lines).toContain('echo next');
+  });
+});
