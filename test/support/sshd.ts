@@ -137,6 +137,10 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
     'PrintMotd no',
     'PrintLastLog no',
     'LogLevel ERROR',
+    // A login shell that runs pyenv (root's on the CI machines) waits up to 60 s for pyenv's
+    // rehash lock, and a login shell killed mid-rehash (timeout tests kill remote process
+    // groups) leaves that lock behind: every later login would pay the full minute.
+    'SetEnv PYENV_REHASH_TIMEOUT=2',
     ...(options.sftp === false ? [] : ['Subsystem sftp internal-sftp']),
     ...(options.config ?? []),
   ];
