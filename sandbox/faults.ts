@@ -63,6 +63,11 @@ export const faultsSchema = z
     vanishOnUpload: z.array(z.object({ host: z.string(), path: z.string().optional() }).strict()),
     /** The next N fetches of the agent installer fail with 500 InternalError; `always` fails every one. */
     installerFetchFailures: z.union([z.number().int().min(0), z.literal('always')]),
+    /**
+     * The next N requests to any EC2-class host's metadata service have their connection closed
+     * without an answer (as a kept-alive socket the service dropped): an agent's network failure.
+     */
+    metadataDrops: z.number().int().min(0),
   })
   .strict();
 
@@ -86,6 +91,7 @@ export function noFaults(): Faults {
     vanishDuring: [],
     vanishOnUpload: [],
     installerFetchFailures: 0,
+    metadataDrops: 0,
   };
 }
 
@@ -221,6 +227,13 @@ export class FaultController {
     if (left === 'always') return true;
     if (left <= 0) return false;
     this.#faults.installerFetchFailures = left - 1;
+    return true;
+  }
+
+  /** Counts one metadata request down; true when this one must be dropped unanswered. */
+  metadataRequestDropped(): boolean {
+    if (this.#faults.metadataDrops <= 0) return false;
+    this.#faults.metadataDrops -= 1;
     return true;
   }
 }
