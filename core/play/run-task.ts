@@ -33,6 +33,7 @@ export interface TaskRunContext {
   vars: Vars;
   become?: BecomeSpec;
   check: boolean;
+  diff?: boolean;
   /** Stops new work (retry delays end early). */
   signal: AbortSignal;
   /** Kills running commands: what modules pass to exec. */
@@ -195,6 +196,7 @@ async function runOnce(ctx: TaskRunContext, vars: Vars, started: number): Promis
       stderr: result.stderr,
       durationMs: Date.now() - started,
       data: result.data,
+      ...(result.diff?.length ? { diff: result.diff } : {}),
     },
     registered,
     facts: result.data?.ansible_facts as Vars | undefined,
@@ -238,6 +240,7 @@ async function callModule(
         connection: connection ?? noConnection(ctx.host),
         become: ctx.become,
         check: ctx.check,
+        diff: ctx.diff,
         signal: ctx.killSignal,
         log: ctx.log,
         warn: ctx.warn,
