@@ -11,6 +11,8 @@
  * (user+sys, children included) per host, and peak RSS. Load average is
  * printed before and after. Run inside the namespace (as root):
  *   npm run bench:play            [BENCH_CASES=plain,become,rc] [BENCH_SIZES=100,500]
+ * BENCH_ANSIBLE=0 leaves ansible-playbook out (it takes minutes on a loaded machine).
+ * BENCH_CPU_PROF=DIR runs runner with node's --cpu-prof, one .cpuprofile per run in DIR.
  * Not a test: it prints, and asserts nothing (this machine is shared and noisy).
  */
 import { spawnSync } from 'node:child_process';
@@ -190,7 +192,9 @@ async function main(): Promise<void> {
           }),
         );
         const floor = measure('floor', process.execPath, [FLOOR, floorConfig], fleet.dir, env);
+        const profile = process.env.BENCH_CPU_PROF;
         const runnerArgs = [
+          ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []),
           BIN,
           'play',
           play,
@@ -208,7 +212,7 @@ async function main(): Promise<void> {
         console.log(
           `  ${row('runner          ', runner, size)}  = ${(runner.wallMs / floor.wallMs).toFixed(2)}x floor`,
         );
-        if (hasAnsible && c.name === 'plain' && size <= ANSIBLE_UP_TO) {
+        if (hasAnsible && process.env.BENCH_ANSIBLE !== '0' && c.name === 'plain' && size <= ANSIBLE_UP_TO) {
           const ansible = measure(
             'ansible-playbook',
             '/usr/bin/ansible-playbook',
