@@ -68,6 +68,12 @@ export const faultsSchema = z
      * without an answer (as a kept-alive socket the service dropped): an agent's network failure.
      */
     metadataDrops: z.number().int().min(0),
+    /** SSM activations (by ID, or `all`) that count as expired now, whatever their ExpirationDate. */
+    ssmExpireActivations: z.union([z.literal('all'), z.array(z.string())]),
+    /** SSM activations (by ID, or `all`) whose registration limit counts as reached. */
+    ssmLimitReached: z.union([z.literal('all'), z.array(z.string())]),
+    /** Sandbox host names whose agent's RegisterManagedInstance is refused. */
+    ssmRefuseRegistration: z.array(z.string()),
   })
   .strict();
 
@@ -92,6 +98,9 @@ export function noFaults(): Faults {
     vanishOnUpload: [],
     installerFetchFailures: 0,
     metadataDrops: 0,
+    ssmExpireActivations: [],
+    ssmLimitReached: [],
+    ssmRefuseRegistration: [],
   };
 }
 
@@ -228,6 +237,20 @@ export class FaultController {
     if (left <= 0) return false;
     this.#faults.installerFetchFailures = left - 1;
     return true;
+  }
+
+  activationExpired(activationId: string): boolean {
+    const knob = this.#faults.ssmExpireActivations;
+    return knob === 'all' || knob.includes(activationId);
+  }
+
+  activationLimitReached(activationId: string): boolean {
+    const knob = this.#faults.ssmLimitReached;
+    return knob === 'all' || knob.includes(activationId);
+  }
+
+  ssmRegistrationRefused(host: string): boolean {
+    return this.#faults.ssmRefuseRegistration.includes(host);
   }
 
   /** Counts one metadata request down; true when this one must be dropped unanswered. */

@@ -35,7 +35,7 @@ export type { SandboxStateView } from './view.js';
 
 /**
  * The runner sandbox: an embedded OpsWorks-compatible AWS endpoint (OpsWorks,
- * IAM, S3, EC2, STS, all SigV4-verified) plus a fleet of local SSH hosts, for
+ * SSM, IAM, S3, EC2, STS, all SigV4-verified) plus a fleet of local SSH hosts, for
  * the README's default target and the end-to-end tests.
  */
 export interface SandboxOptions {
@@ -111,7 +111,7 @@ export interface Sandbox {
   commands(host?: string): CommandRecord[];
   /** Every AWS call, oldest first (at most the last 10,000). */
   calls(): CallRecord[];
-  /** Every secret access key this sandbox handed out (CreateAccessKey), deleted ones too, for tests that prove none leaked. */
+  /** Every secret this sandbox handed out (CreateAccessKey's secret keys, CreateActivation's codes), deleted ones too, for tests that prove none leaked. */
   issuedSecrets(): string[];
   /** Drives an instance to a status now (e.g. `setup_failed`, `connection_lost`). */
   setInstanceStatus(instanceId: string, status: OpsWorksStatus): void;
@@ -192,6 +192,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     clock,
     registrationDelayMs: options.registrationDelayMs ?? D.DEFAULT_REGISTRATION_DELAY_MS,
     ec2Hosts: () => [],
+    sandboxHosts: () => [],
     installerBucket: D.INSTALLER_BUCKET,
     assetsBucket: D.ASSETS_BUCKET,
     installerKey: D.INSTALLER_KEY,
@@ -208,6 +209,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 
   const seed = (state: AwsState) => {
+    // State files written before the sandbox spoke SSM have no SSM part.
+    state.ssm ??= { activations: {}, nodes: {} };
     if (!state.stacks[meta.stackId]) {
       newStack(ctx, {
         StackId: meta.stackId,
@@ -292,6 +295,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   const ec2 = fleet.hosts.flatMap((h) => (h.ec2 ? [h.ec2] : []));
   ctx.ec2Hosts = () => ec2;
+  ctx.sandboxHosts = () =>
+    fleet.hosts.map((h) => ({
+      name: h.name,
+      address: h.address,
+      root: h.root,
+      up: h.ssh.listening && !h.ssh.gone,
+    }));
   meta.hosts = fleet.hosts.map((h) => ({
     name: h.name,
     hostKey: h.hostPrivateKey,
