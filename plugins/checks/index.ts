@@ -126,7 +126,7 @@ export const installerReachableCheck: CheckDefinition = {
     if (!parsed.ok) return { level: 'pass', message: 'options invalid: reported by the options check' };
     let url: string;
     try {
-      url = (await playOf(ctx.vars).stack(parsed.options)).agentInstallerUrl;
+      url = (await playOf(ctx.state).stack(parsed.options)).agentInstallerUrl;
     } catch {
       return { level: 'pass', message: 'stack not available: reported by the stack step' };
     }
@@ -158,7 +158,7 @@ export const hostnameUniqueCheck: CheckDefinition = {
     if (!parsed.ok || !parsed.options.hostname) return { level: 'pass' };
     let instances: Awaited<ReturnType<ReturnType<typeof playOf>['instances']>>;
     try {
-      instances = await playOf(ctx.vars).instances(parsed.options);
+      instances = await playOf(ctx.state).instances(parsed.options);
     } catch {
       return { level: 'pass', message: 'stack not available: reported by the stack step' };
     }

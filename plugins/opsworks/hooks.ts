@@ -1,22 +1,18 @@
 import type { HostHookContext, PlayHookContext } from '../../core/plugin/types.js';
-import { PLAY_KEY, playOf, RegisterPlay } from './play-context.js';
+import { playOf } from './play-context.js';
 import { rollbackHost } from './support.js';
 
 /**
- * beforePlay: a fresh shared context for the play (clients, the stack and
- * its instances fetched once, the IAM limiter, the batched waiter).
- * afterHost: a host that ended failed or unreachable after this run made IAM
+ * The play's shared context (clients, the stack and its instances fetched
+ * once, the IAM limiter, the batched waiter) is made on first use in the
+ * play's state store. afterHost: a host that ended failed or unreachable after this run made IAM
  * entities or an instance for it gets them removed, whatever step failed
  * (a user's own task included), and a warning says what was rolled back;
  * the journal records how each host ended and its lock is released.
  * afterPlay: this run's journals are closed with an `end` record.
  */
-export function beforePlay(ctx: PlayHookContext): void {
-  ctx.vars[PLAY_KEY] = new RegisterPlay();
-}
-
 export async function afterHost(ctx: HostHookContext): Promise<void> {
-  const play = playOf(ctx.vars);
+  const play = playOf(ctx.state);
   const record = play.host(ctx.host);
   const o = record.options;
   if (!o) return;
@@ -65,5 +61,5 @@ async function settle(
 }
 
 export async function afterPlay(ctx: PlayHookContext): Promise<void> {
-  await playOf(ctx.vars).endJournals();
+  await playOf(ctx.state).endJournals();
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { definePlugin } from '../../core/plugin/define-plugin.js';
 import type { CheckDefinition, ModuleDefinition } from '../../core/plugin/types.js';
-import { afterHost, afterPlay, beforePlay } from './hooks.js';
+import { afterHost, afterPlay } from './hooks.js';
 import { registerJournalCommands } from './journal/cli.js';
 import { opsworksAssignLayers } from './modules/assign.js';
 import { opsworksInstall } from './modules/install.js';
@@ -83,7 +83,7 @@ export default definePlugin({
   } as Record<string, ModuleDefinition<unknown>>,
   playbooks: { register: registerPlaybook },
   checks: [optionsCheck],
-  hooks: { beforePlay, afterHost, afterPlay },
+  hooks: { afterHost, afterPlay },
   cli: (program) => {
     addStackIdOption(program);
     registerJournalCommands(program);

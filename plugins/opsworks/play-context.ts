@@ -2,7 +2,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { Instance, OpsWorksClient } from '@aws-sdk/client-opsworks';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Vars } from '../../core/inventory/types.js';
+import { definePlayState, type PlayState } from '../../core/plugin/play-state.js';
 import type { Secret } from '../../core/secret.js';
 import { credentialProvider } from '../credentials/controller.js';
 import type { IamLedger } from '../credentials/iam-user.js';
@@ -20,11 +20,9 @@ import { RegistrationWaiter } from './waiter.js';
  * clients, the stack and its provisioning parameters (fetched once), the
  * stack's instances (listed once), the installer (fetched once, push mode),
  * the IAM limiter, the batched registration waiter, and per host what this
- * run made for it (for rollback). The `beforePlay` hook puts a fresh one in
- * the play vars under PLAY_KEY; modules run outside the register playbook
- * get one per process.
+ * run made for it (for rollback). It lives in the play's state store
+ * (REGISTER_PLAY), made on first use and gone with the play.
  */
-export const PLAY_KEY = '__opsworks_play';
 
 export interface StackInfo {
   stackId: string;
@@ -347,12 +345,9 @@ export function s3Location(url: string): { bucket: string; key: string; region?:
   };
 }
 
-let processPlay: RegisterPlay | undefined;
+/** The register play's shared context, one per play (a module run alone gets its own). */
+export const REGISTER_PLAY = definePlayState('opsworks register', () => new RegisterPlay());
 
-/** The play's shared context, from the play vars (or one per process outside the register playbook). */
-export function playOf(vars: Vars): RegisterPlay {
-  const value = vars[PLAY_KEY];
-  if (value instanceof RegisterPlay) return value;
-  processPlay ??= new RegisterPlay();
-  return processPlay;
+export function playOf(state: PlayState): RegisterPlay {
+  return state.get(REGISTER_PLAY);
 }

@@ -11,10 +11,10 @@ export type Ready =
   | { ok: true; options: RegisterOptions; play: RegisterPlay }
   | { ok: false; result: ModuleResult };
 
-export function ready(ctx: Pick<ModuleContext, 'vars' | 'host'>): Ready {
+export function ready(ctx: Pick<ModuleContext, 'vars' | 'host' | 'state'>): Ready {
   const parsed = readRegisterOptions(ctx.vars, ctx.host);
   if (!parsed.ok) return { ok: false, result: { changed: false, failed: true, msg: parsed.reason } };
-  return { ok: true, options: parsed.options, play: playOf(ctx.vars) };
+  return { ok: true, options: parsed.options, play: playOf(ctx.state) };
 }
 
 export interface RegisterStep {

@@ -16,6 +16,7 @@ interface PlayFlags extends ConnectionFlags {
   json?: boolean;
   verbose: number;
   check?: boolean;
+  diff?: boolean;
   tags?: string;
   skipTags?: string;
   startAtTask?: string;
@@ -45,6 +46,7 @@ export function registerPlayCommand(program: Command, io: CliIO): void {
     .option('--json', 'print NDJSON events on stdout (human output goes to stderr)')
     .option('-v, --verbose', 'more output (repeat for more)', (_v, n: number) => n + 1, 0)
     .option('-C, --check', 'dry run: report what would change')
+    .option('-D, --diff', 'show how copy, template and file change files (with --check: would change)')
     .option('-t, --tags <tags>', 'only tasks with these tags (comma-separated)')
     .option('--skip-tags <tags>', 'skip tasks with these tags (comma-separated)')
     .option('--start-at-task <name>', 'start each play at the task with this name')
@@ -131,6 +133,7 @@ export function registerPlayCommand(program: Command, io: CliIO): void {
         forks: flags.forks,
         extraVars: parseExtraVars(flags.extraVars, cwd),
         check: flags.check,
+        diff: flags.diff,
         tags: flags.tags?.split(',').map((t) => t.trim()),
         skipTags: flags.skipTags?.split(',').map((t) => t.trim()),
         startAtTask: flags.startAtTask,
