@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, type SandboxHost, startSandbox } from '../../../sandbox/index.js';
+import { registerManagedInstance } from '../aws/ssm/register.js';
 import { run } from '../ssh-client.js';
 import { clientConfig, eventually } from '../support.js';
 
@@ -190,7 +191,7 @@ describe('the fake amazon-ssm-agent, end to end on sandbox hosts over SSH', () =
     expect(status[after]).toBe('Online');
   });
 
-  it('follows the fault knobs on a real registration: expired activation, one host refused', async () => {
+  it('follows the fault knobs on a real registration: expired activation, one host refused, throttled once', async () => {
     const a = await activation(5);
     sb.setFaults({ ssmExpireActivations: [a.id] });
     const expired = await run(hosts[2], registerCommand(a));
@@ -200,8 +201,17 @@ describe('the fake amazon-ssm-agent, end to end on sandbox hosts over SSH', () =
     const refused = await run(hosts[2], registerCommand(a));
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`Registration of ${hosts[2].name} refused`);
-    sb.setFaults({ ssmRefuseRegistration: [] });
+    // Throttled once (the 2nd matching call; the 1st is this test's own): the agent retries and registers.
+    sb.setFaults({
+      ssmRefuseRegistration: [],
+      throttle: { ssm: { everyNth: 2, operations: ['RegisterManagedInstance'] } },
+    });
+    expect((await registerManagedInstance(sb, { ActivationId: a.id, ActivationCode: a.code })).status).toBe(
+      200,
+    );
     const ok = await run(hosts[2], registerCommand(a));
+    sb.setFaults({ throttle: {} });
+    expect(ok.stdout).toContain('RegisterManagedInstance: ThrottlingException; retrying (1/3)');
     expect(ok.code).toBe(0);
     expect(registeredId(hosts[2])).toMatch(/^mi-/);
   });
