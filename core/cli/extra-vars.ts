@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { RunnerError } from '../errors.js';
+import { expandHome } from '../expand-home.js';
 import type { Vars } from '../inventory/types.js';
 import { splitShellWords } from '../play/module-args.js';
 
@@ -18,7 +19,7 @@ export function parseExtraVars(values: string[], cwd: string): Vars {
 function parseOne(value: string, cwd: string): Vars {
   const text = value.trim();
   if (text.startsWith('@')) {
-    const file = resolve(cwd, text.slice(1));
+    const file = resolve(cwd, expandHome(text.slice(1)));
     let content: string;
     try {
       content = readFileSync(file, 'utf8');
