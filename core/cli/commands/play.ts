@@ -120,7 +120,7 @@ export function registerPlayCommand(program: Command, io: CliIO): void {
         // `~` as Ansible expands every path; the config's is relative to the config file, as its others are.
         logDir:
           flags.logDir !== undefined
-            ? resolve(cwd, expandHome(flags.logDir))
+            ? expandHome(flags.logDir)
             : project.config.logDir !== undefined
               ? resolve(project.configDir, expandHome(project.config.logDir))
               : undefined,
