@@ -10,6 +10,7 @@ import {
   removeCommand,
   untarCommand,
 } from '../install-script.js';
+import type { StackInfo } from '../play-context.js';
 import { preconfigText } from '../preconfig.js';
 import { alreadyRegistered, awsMessage, registerStep, rollbackHost, withRollback } from '../support.js';
 
@@ -44,7 +45,7 @@ export const opsworksInstall = registerStep({
       };
     if (ctx.check)
       return { changed: true, msg: `would install the agent (${o.agentSource} mode) and register` };
-    const record = play.host(ctx.host);
+    const record = play.ledger.host(ctx.host);
     record.options ??= o;
     if (o.agentCredentials === 'iam-user' && !record.credentials) {
       return {
@@ -57,9 +58,9 @@ export const opsworksInstall = registerStep({
       const rollback = await rollbackHost(play, o, record, { deregister: true });
       return { changed: false, failed: true, msg: withRollback(msg, rollback) };
     };
-    let stack: Awaited<ReturnType<typeof play.stack>>;
+    let stack: StackInfo;
     try {
-      stack = await play.stack(o);
+      stack = await play.aws.stack(o);
     } catch (error) {
       return fail(`DescribeStacks ${o.stackId}: ${awsMessage(error)}`);
     }
@@ -79,7 +80,7 @@ export const opsworksInstall = registerStep({
         timeoutMs: opts.timeoutMs ?? 120_000,
         ...(opts.become ? { become: ctx.become ?? { method: 'sudo' } } : {}),
       });
-    const journal = play.journal(o).forHost(ctx.host);
+    const journal = play.ledger.journal(o).forHost(ctx.host);
     const tempName = newTempDirName(randomBytes);
     let dir: string | undefined;
     let bootStarted = false;
@@ -96,7 +97,7 @@ export const opsworksInstall = registerStep({
         return await fail(`mktemp failed: ${reason}`);
       }
       if (o.agentSource === 'push') {
-        const installer = await play.installer(o, stack);
+        const installer = await play.aws.installer(o, stack);
         await ctx.connection.put(installer, `${dir}/opsworks-agent-installer.tgz`, { mode: 0o600 });
         const untar = await exec(untarCommand(dir));
         if (untar.exitCode !== 0)

@@ -37,7 +37,7 @@ export async function existingFor(
   fresh = false,
 ) {
   const agent = await readAgentState(ctx);
-  const instances = await play.instances(o, fresh);
+  const instances = await play.aws.instances(o, fresh);
   const target = ctx.vars.opsworks_target as { ec2_instance_id?: string | null } | undefined;
   return matchExisting(
     {
@@ -88,6 +88,7 @@ export const opsworksState = registerStep({
         return { changed: false, failed: true, msg: match.reason };
       case 'registered': {
         const i = match.instance;
+        play.ledger.host(ctx.host).already = i.InstanceId ?? '';
         return {
           changed: false,
           msg: `already registered as ${i.InstanceId} (${i.Status}), found by ${match.by}`,
@@ -103,9 +104,8 @@ export const opsworksState = registerStep({
         if (ctx.check)
           return { changed: true, msg: `would deregister ${i.InstanceId} (${i.Status}) and register again` };
         try {
-          play.count('DeregisterInstance');
-          await play
-            .clients(o)
+          await play.clients
+            .for(o)
             .opsworks.send(new (opsworksSdk().DeregisterInstanceCommand)({ InstanceId: i.InstanceId }));
         } catch (error) {
           return {
