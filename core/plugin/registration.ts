@@ -1,3 +1,4 @@
+import { retryNotices } from '../retry.js';
 import { definePlayState, type PlayState } from './play-state.js';
 import type { ModuleContext, ModuleDefinition, ModuleResult } from './types.js';
 
@@ -169,7 +170,10 @@ export function registrationStep(step: {
         };
       const parsed = service.request(ctx);
       if (!parsed.ok) return { changed: false, failed: true, msg: parsed.reason };
-      const result = await step.run(ctx, { service, request: parsed.value, parts });
+      // A retried call made for this step is reported on this host.
+      const result = await retryNotices.run(ctx.warn, () =>
+        step.run(ctx, { service, request: parsed.value, parts }),
+      );
       await service.settled?.(ctx, parsed.value, result);
       return result;
     },

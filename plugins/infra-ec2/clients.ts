@@ -1,6 +1,7 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { definePlayState } from '../../core/plugin/play-state.js';
 import type { ControllerAccess } from '../../core/plugin/registration.js';
+import { withRetries } from '../../core/retry.js';
 import { ec2Sdk } from './aws-sdk.js';
 
 /** The play's EC2 clients, one per region and controller identity; destroyed when the play ends. */
@@ -20,12 +21,16 @@ export function ec2Client(
   const key = JSON.stringify([region, access.profile ?? '']);
   let client = clients.get(key);
   if (!client) {
-    client = new (ec2Sdk().EC2Client)({
-      region,
-      ...(access.credentials ? { credentials: access.credentials } : {}),
-      ...(access.profile ? { profile: access.profile } : {}),
-      maxAttempts: 8,
-    });
+    // Retries are core/retry.ts's (transient and throttling, backoff, said so): one SDK attempt each.
+    client = withRetries(
+      new (ec2Sdk().EC2Client)({
+        region,
+        ...(access.credentials ? { credentials: access.credentials } : {}),
+        ...(access.profile ? { profile: access.profile } : {}),
+        maxAttempts: 1,
+      }),
+      'EC2',
+    );
     clients.set(key, client);
   }
   return client;

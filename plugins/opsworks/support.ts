@@ -1,6 +1,7 @@
 import { isRunnerError } from '../../core/errors.js';
 import { defineModule } from '../../core/plugin/define-plugin.js';
 import type { ModuleContext, ModuleDefinition, ModuleResult } from '../../core/plugin/types.js';
+import { retryNotices } from '../../core/retry.js';
 import { opsworksSdk } from './aws-sdk.js';
 import { rollbackAgentUser } from './credentials/iam-user.js';
 import { type OptionsResult, type RegisterOptions, readRegisterOptions } from './options.js';
@@ -53,7 +54,10 @@ export function registerStep(step: RegisterStep): ModuleDefinition<unknown> {
     async run(ctx) {
       const r = ready(ctx);
       if (!r.ok) return r.result;
-      const result = await step.run(ctx, { options: r.options, play: r.play });
+      // A retried AWS call made for this step (even through a shared cache) is reported on this host.
+      const result = await retryNotices.run(ctx.warn, () =>
+        step.run(ctx, { options: r.options, play: r.play }),
+      );
       await releaseWhenSettled(ctx, r.play, r.options, result);
       return result;
     },

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { registrationParts } from '../../../core/plugin/registration.js';
 import {
   bootRegistrationCommand,
   downloadCommand,
@@ -29,19 +30,12 @@ export const opsworksInstall = registerStep({
   async run(ctx, { options: o, play }) {
     const already = alreadyRegistered(ctx.vars);
     if (already) return { changed: false, msg: `already registered as ${already.instance_id}` };
-    const target = ctx.vars.opsworks_target as
-      | {
-          hostname?: string | null;
-          private_ip?: string | null;
-          public_ip?: string | null;
-          infrastructure_class?: string;
-        }
-      | undefined;
+    const target = registrationParts(ctx.state).targets.get(ctx.host);
     if (!target)
       return {
         changed: false,
         failed: true,
-        msg: 'no opsworks_target fact: resolve the infrastructure class first',
+        msg: 'no target for this host: resolve the infrastructure class first',
       };
     if (ctx.check)
       return { changed: true, msg: `would install the agent (${o.agentSource} mode) and register` };
@@ -69,9 +63,9 @@ export const opsworksInstall = registerStep({
       parameters: stack.parameters,
       accessKeyId: record.credentials?.accessKeyId,
       secretAccessKey: record.credentials?.secretAccessKey,
-      hostname: target.hostname ?? undefined,
-      privateIp: target.private_ip ?? undefined,
-      publicIp: target.public_ip ?? undefined,
+      hostname: target.hostname,
+      privateIp: target.privateIp,
+      publicIp: target.publicIp,
       infrastructureClass: o.infrastructureClass,
     });
     const exec = (command: string, opts: { become?: boolean; timeoutMs?: number } = {}) =>
@@ -116,7 +110,7 @@ export const opsworksInstall = registerStep({
       record.bootInFlight = true;
       const boot = await journal.effect(
         'opsworks.register',
-        { hostname: target.hostname ?? undefined, user: record.iam?.user },
+        { hostname: target.hostname, user: record.iam?.user },
         () =>
           exec(bootRegistrationCommand(bootDir, stack.parameters.assets_download_bucket), {
             become: true,

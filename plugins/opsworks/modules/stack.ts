@@ -19,6 +19,16 @@ export const opsworksStack = registerStep({
         msg: `stack ${stack.name} (${stack.stackId}) in ${stack.region}${stack.vpcId ? `, ${stack.vpcId}` : ''}`,
         data: {
           ansible_facts: {
+            // The host's options as parsed once (no secrets among them): the playbook's `when:` reads them.
+            opsworks_options: {
+              stack_id: options.stackId,
+              infrastructure_class: options.infrastructureClass,
+              agent_credentials: options.agentCredentials,
+              agent_source: options.agentSource,
+              layer_ids: options.layerIds,
+              wait: options.wait,
+              local: options.local,
+            },
             opsworks_stack: {
               stack_id: stack.stackId,
               name: stack.name,

@@ -3,6 +3,7 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import type { OpsWorksClient } from '@aws-sdk/client-opsworks';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { CredentialProvider, RegistrationParts } from '../../../core/plugin/registration.js';
+import { DEFAULT_RETRY, withRetries } from '../../../core/retry.js';
 import { iamSdk, opsworksSdk, s3Sdk } from '../aws-sdk.js';
 import type { RegisterOptions } from '../options.js';
 
@@ -52,13 +53,21 @@ export class AwsClients {
       key,
       ...(credentials ? { credentials } : {}),
       ...(o.controllerCredentials === 'profile' && o.profile ? { profile: o.profile } : {}),
+      // Retries are ours (core/retry.ts: transient and throttling, backoff, said so): one SDK attempt each.
       opsworks: track(
-        new (opsworksSdk().OpsWorksClient)({
-          region,
-          ...common,
-          maxAttempts: 8,
-          ...(o.endpointUrl ? { endpoint: o.endpointUrl } : {}),
-        }),
+        withRetries(
+          new (opsworksSdk().OpsWorksClient)({
+            region,
+            ...common,
+            maxAttempts: 1,
+            ...(o.endpointUrl ? { endpoint: o.endpointUrl } : {}),
+          }),
+          'OpsWorks',
+          DEFAULT_RETRY,
+          // A retried deregistration whose first attempt went through finds no instance: done.
+          (operation, error) =>
+            operation === 'DeregisterInstance' && /ResourceNotFound/.test((error as Error)?.name ?? ''),
+        ),
       ),
       // IAM retries are ours (shared limiter, backoff, said so): one SDK attempt each.
       iam: track(new (iamSdk().IAMClient)({ region: 'us-east-1', ...common, maxAttempts: 1 })),
@@ -66,7 +75,12 @@ export class AwsClients {
         let c = s3.get(r);
         if (!c) {
           const custom = Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL);
-          c = track(new (s3Sdk().S3Client)({ region: r, ...common, maxAttempts: 8, forcePathStyle: custom }));
+          c = track(
+            withRetries(
+              new (s3Sdk().S3Client)({ region: r, ...common, maxAttempts: 1, forcePathStyle: custom }),
+              'S3',
+            ),
+          );
           s3.set(r, c);
         }
         return c;
