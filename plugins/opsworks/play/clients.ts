@@ -1,4 +1,3 @@
-import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { OpsWorksClient } from '@aws-sdk/client-opsworks';
 import type { S3Client } from '@aws-sdk/client-s3';

@@ -61,13 +61,11 @@ describe('retries of OpsWorks and EC2 calls', () => {
   });
 
   it('fails a permanent error at once, in one line, without a retry', async () => {
-    opsworks
-      .on(DescribeStacksCommand)
-      .rejects(
-        Object.assign(new Error('User is not authorized\nto DescribeStacks'), {
-          name: 'AccessDeniedException',
-        }),
-      );
+    opsworks.on(DescribeStacksCommand).rejects(
+      Object.assign(new Error('User is not authorized\nto DescribeStacks'), {
+        name: 'AccessDeniedException',
+      }),
+    );
     const run = await runModule(opsworksStack, {}, { host: 'web1', vars });
     expect(run.result).toEqual({
       changed: false,
