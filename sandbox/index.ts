@@ -12,6 +12,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { handleAdmin } from './admin.js';
 import { buildInstaller } from './agent/installer.js';
+import { buildSsmAgentPackage, SSM_AGENT_KEYS, ssmAgentBucket } from './agent/ssm-package.js';
 import type { AwsContext, CallRecord, CommandRecord } from './aws/context.js';
 import { schedule } from './aws/opsworks/lifecycle.js';
 import { newStack } from './aws/opsworks/stacks.js';
@@ -177,6 +178,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const initialFaults = faults.get();
   let endpoint = '';
   let installer: Buffer = Buffer.alloc(0);
+  /** Built once the endpoint is known (its config points the agent at it). */
+  let ssmAgent: Buffer | undefined;
   const ctx: AwsContext = {
     state: persisted?.aws ?? emptyAwsState(),
     region,
@@ -194,6 +197,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ec2Hosts: () => [],
     sandboxHosts: () => [],
     installerBucket: D.INSTALLER_BUCKET,
+    ssmAgentBucket: ssmAgentBucket(region),
     assetsBucket: D.ASSETS_BUCKET,
     installerKey: D.INSTALLER_KEY,
     installer: () => installer,
@@ -240,13 +244,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     for (const b of [D.INSTALLER_BUCKET, D.ASSETS_BUCKET]) {
       state.buckets[b] ??= { createdAt: new Date(clock()).toISOString(), objects: {} };
     }
-    state.buckets[D.INSTALLER_BUCKET].objects[D.INSTALLER_KEY] = {
-      body: installer.toString('base64'),
-      etag: `"${createHash('md5').update(installer).digest('hex')}"`,
-      contentType: 'application/x-gzip',
-      lastModified: new Date(clock()).toISOString(),
-    };
+    state.buckets[D.INSTALLER_BUCKET].objects[D.INSTALLER_KEY] = objectOf(installer);
+    if (ssmAgent) {
+      state.buckets[ctx.ssmAgentBucket] ??= { createdAt: new Date(clock()).toISOString(), objects: {} };
+      const bucket = state.buckets[ctx.ssmAgentBucket];
+      for (const key of SSM_AGENT_KEYS) bucket.objects[key] = objectOf(ssmAgent);
+    }
   };
+  const objectOf = (body: Buffer) => ({
+    body: body.toString('base64'),
+    etag: `"${createHash('md5').update(body).digest('hex')}"`,
+    contentType: 'application/x-gzip',
+    lastModified: new Date(clock()).toISOString(),
+  });
 
   installer = await buildInstaller();
   seed(ctx.state);
@@ -266,6 +276,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     options.port ?? 0,
   );
   endpoint = server.url;
+  ssmAgent = await buildSsmAgentPackage(endpoint);
+  seed(ctx.state);
 
   let fleet: Awaited<ReturnType<typeof startFleet>>;
   try {

@@ -58,6 +58,8 @@ export interface AwsContext {
   /** Every sandbox host (SSM derives a node's PingStatus from its host). */
   sandboxHosts: () => SandboxHostView[];
   installerBucket: string;
+  /** Where the SSM agent package is served, public-read like AWS's `amazon-ssm-<region>`. */
+  ssmAgentBucket: string;
   assetsBucket: string;
   installerKey: string;
   /** The installer tarball, served from the installer bucket (not part of the persisted state). */

@@ -118,19 +118,14 @@ export function describeActivations(
     if (f.key === undefined)
       throw ssmError('InvalidFilter', "The filter name isn't valid: FilterKey is missing");
   }
-  const matching = Object.values(ctx.state.ssm.activations)
-    .sort((a, b) => a.CreatedDate - b.CreatedDate)
-    .filter((a) =>
-      filters.every((f) => {
-        const v =
-          f.key === 'ActivationIds'
-            ? a.ActivationId
-            : f.key === 'IamRole'
-              ? a.IamRole
-              : a.DefaultInstanceName;
-        return f.values.length === 0 || (v !== undefined && f.values.includes(v));
-      }),
-    );
+  // Creation order (the records' insertion order, kept by the state file too).
+  const matching = Object.values(ctx.state.ssm.activations).filter((a) =>
+    filters.every((f) => {
+      const v =
+        f.key === 'ActivationIds' ? a.ActivationId : f.key === 'IamRole' ? a.IamRole : a.DefaultInstanceName;
+      return f.values.length === 0 || (v !== undefined && f.values.includes(v));
+    }),
+  );
   const { items, NextToken } = page(matching, 'DescribeActivations', MaxResults ?? 50, token);
   return { ActivationList: items.map((a) => activationShape(ctx, a)), ...(NextToken ? { NextToken } : {}) };
 }

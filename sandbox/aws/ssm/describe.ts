@@ -151,8 +151,8 @@ export function describeInstanceInformation(
       }
     }
   }
+  // Registration order (the records' insertion order, kept by the state file too).
   const shaped = Object.values(ctx.state.ssm.nodes)
-    .sort((a, b) => a.RegistrationDate - b.RegistrationDate || a.InstanceId.localeCompare(b.InstanceId))
     .map((node) => ({ node, shape: informationShape(ctx, node) }))
     .filter(({ node, shape }) =>
       filters.every((f) => fieldOf(shape, node, f.key).some((v) => f.values.includes(v))),

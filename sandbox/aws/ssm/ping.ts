@@ -19,7 +19,7 @@ export const REGISTRATION_FILE = 'var/lib/amazon/ssm/registration';
 export function pingStatus(ctx: AwsContext, node: SsmNode): PingStatus {
   if (node.host === undefined) return 'Online';
   const host = ctx.sandboxHosts().find((h) => h.name === node.host);
-  if (!host || !host.up) return 'ConnectionLost';
+  if (!host?.up) return 'ConnectionLost';
   return registeredId(host.root) === node.InstanceId ? 'Online' : 'ConnectionLost';
 }
 
