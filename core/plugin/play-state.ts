@@ -13,14 +13,15 @@
 export interface PlayStateKey<T> {
   /** For messages only. */
   readonly name: string;
-  create(): T;
+  /** Makes the play's value; it may read other values of the same play. */
+  create(state: PlayState): T;
   /** Releases what the value holds (clients, timers, open files) when the play ends. */
   dispose?(value: T): Promise<void> | void;
 }
 
 export function definePlayState<T>(
   name: string,
-  create: () => T,
+  create: (state: PlayState) => T,
   dispose?: (value: T) => Promise<void> | void,
 ): PlayStateKey<T> {
   return dispose ? { name, create, dispose } : { name, create };
@@ -43,7 +44,7 @@ export class PlayStore implements PlayState {
     if (this.#disposed) throw new Error(`play state "${key.name}" read after its play ended`);
     if (this.#values.has(key as PlayStateKey<unknown>))
       return this.#values.get(key as PlayStateKey<unknown>) as T;
-    const value = key.create();
+    const value = key.create(this);
     this.#values.set(key as PlayStateKey<unknown>, value);
     return value;
   }

@@ -1,5 +1,7 @@
+import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { DEFAULTS } from '../../config/schema.js';
+import { expandHome } from '../../expand-home.js';
 import { EXIT } from '../../play/exit-code.js';
 import { addConnectionFlags, type ConnectionFlags, connectionFlagVars } from '../connection-flags.js';
 import { type CliIO, collect, interruptController, positiveInt } from '../shared.js';
@@ -115,7 +117,13 @@ export function registerPlayCommand(program: Command, io: CliIO): void {
         json: flags.json === true,
         verbosity: flags.verbose,
         reporter: project.config.reporter,
-        logDir: flags.logDir ?? project.config.logDir,
+        // `~` as Ansible expands every path; the config's is relative to the config file, as its others are.
+        logDir:
+          flags.logDir !== undefined
+            ? expandHome(flags.logDir)
+            : project.config.logDir !== undefined
+              ? resolve(project.configDir, expandHome(project.config.logDir))
+              : undefined,
         configFile: project.configFile,
         stdout: io.stdout,
         stderr: io.stderr,

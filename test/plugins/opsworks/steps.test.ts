@@ -29,6 +29,7 @@ import { opsworksInstall } from '../../../plugins/opsworks/modules/install.js';
 import { opsworksStack } from '../../../plugins/opsworks/modules/stack.js';
 import { opsworksState } from '../../../plugins/opsworks/modules/state.js';
 import { opsworksWait } from '../../../plugins/opsworks/modules/wait.js';
+import { bindService } from '../../../plugins/opsworks/service.js';
 
 /**
  * Each register step alone, on an in-memory host whose answers the test
@@ -47,6 +48,8 @@ let state: PlayStore;
 beforeEach(() => {
   journalDir = mkdtempSync(join(tmpdir(), 'steps-journal-'));
   state = new PlayStore();
+  // What the opsworks plugin's beforePlay does in a run: the infrastructure and credential steps find the service.
+  bindService(state);
   vars = {
     opsworks_stack_id: STACK,
     opsworks_region: 'us-east-1',
