@@ -22,10 +22,13 @@ export async function awsFailure(
   throw new Error('expected the AWS call to fail, it succeeded');
 }
 
-/** Polls until `check` returns a value (bounded: at most `attempts` tries). */
+/**
+ * Polls until `check` gives a value. The bound (10 minutes at the default pace) is a deadline for a
+ * condition that never comes, never a speed check: a loaded machine may take long to get there.
+ */
 export async function eventually<T>(
   check: () => Promise<T | undefined>,
-  attempts = 100,
+  attempts = 12_000,
   everyMs = 50,
 ): Promise<T> {
   for (let i = 0; i < attempts; i++) {
