@@ -71,7 +71,7 @@ export function runAnsiblePlaybook(options: {
     child.stderr.on('data', (d) => {
       stderr += d;
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 900_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

@@ -156,7 +156,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
     await Promise.race([
-      waitForPort('127.0.0.1', port, 10_000),
+      waitForPort('127.0.0.1', port, 60_000),
       exited.then(() => {
         throw new Error(`sshd exited at start: ${stderr || readLog(logFile)}`);
       }),

@@ -168,7 +168,7 @@ describe.runIf(run)('connection-var precedence, parity with ansible-playbook 2.1
     Object.fromEntries(HOSTS.map((h) => [h, recap[h]?.unreachable ? 'unreachable' : 'reached']));
 
   for (const [name, spec] of Object.entries(CASES)) {
-    it(name, { timeout: 600_000 }, async () => {
+    it(name, { timeout: 1_800_000 }, async () => {
       const slug = name.replace(/[^a-z0-9]+/gi, '-');
       const ansibleRoot = join(dir, slug, 'ansible');
       const runnerRoot = join(dir, slug, 'runner');
@@ -204,7 +204,7 @@ describe.runIf(run)('connection-var precedence, parity with ansible-playbook 2.1
           '--json',
           ...spec.args,
         ],
-        { cwd: dir, env: { HOME: dir, ...noSsh }, timeoutMs: 240_000 },
+        { cwd: dir, env: { HOME: dir, ...noSsh }, timeoutMs: 900_000 },
       );
       const context = `--- ansible ---\n${a.stdout}\n${a.stderr}\n--- runner ---\n${r.stderr}`;
       expect(recorded(ansibleRoot), context).toEqual(spec.expected);

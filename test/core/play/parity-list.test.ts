@@ -51,7 +51,7 @@ describe.runIf(run)('listing flags, parity with ansible-playbook 2.14', () => {
     ['--list-hosts', '--list-tasks'],
   ]) {
     it(`${flags.join(' ')} on a valid playbook: same output and exit code`, {
-      timeout: 120_000,
+      timeout: 600_000,
     }, async () => {
       const { a, r, context } = await both(flags, 'valid.yml');
       expect(a.code, context).toBe(0);
@@ -60,7 +60,7 @@ describe.runIf(run)('listing flags, parity with ansible-playbook 2.14', () => {
     });
   }
 
-  it('--list-tasks with --tags lists only the tagged tasks, as Ansible', { timeout: 120_000 }, async () => {
+  it('--list-tasks with --tags lists only the tagged tasks, as Ansible', { timeout: 600_000 }, async () => {
     const { a, r, context } = await both(['--list-tasks', '--tags', 'b'], 'valid.yml');
     expect(r.stdout, context).toBe(a.stdout);
     expect(r.code, context).toBe(a.code);
@@ -71,7 +71,7 @@ describe.runIf(run)('listing flags, parity with ansible-playbook 2.14', () => {
     ['unknown-module.yml', 3],
     ['unknown-keyword.yml', 2],
   ] as const) {
-    it(`--syntax-check on ${playbook}: exit 4 and the file and line`, { timeout: 120_000 }, async () => {
+    it(`--syntax-check on ${playbook}: exit 4 and the file and line`, { timeout: 600_000 }, async () => {
       const { a, r, context } = await both(['--syntax-check'], playbook);
       expect(a.code, context).toBe(4);
       expect(r.code, context).toBe(4);
