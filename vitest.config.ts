@@ -9,8 +9,10 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     // The AWS SDK's notice that future releases need Node 22 (the CLI silences it too).
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    testTimeout: 120_000,
-    hookTimeout: 180_000,
+    // Deadlines for a hung test, never speed checks: on a machine loaded by a parallel job a real
+    // sshd login (with its rc files) or an ansible-playbook run can take many times its usual time.
+    testTimeout: 600_000,
+    hookTimeout: 600_000,
     pool: 'forks',
     allowOnly: false,
     passWithNoTests: false,
