@@ -65,7 +65,7 @@ function sh(script: string, cwd: string, env: NodeJS.ProcessEnv, bind: string[] 
     cmd = ['unshare', '--mount', '--propagation', 'private', 'bash', '-o', 'pipefail', '-c', wrapped];
   }
   const [file, ...args] = cmd as [string, ...string[]];
-  const r = spawnSync(file, args, { cwd, env, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(file, args, { cwd, env, encoding: 'utf8', timeout: 300_000 });
   return { code: r.status, output: `${r.stdout}${r.stderr}` };
 }
 

@@ -47,7 +47,7 @@ describe.skipIf(!present)('the sandbox through /usr/bin/aws (CLI v2.9)', () => {
       execFile(
         AWS,
         ['--endpoint-url', sb.endpoint, '--output', 'json', ...args],
-        { env, timeout: 60_000 },
+        { env, timeout: 300_000 },
         (error, stdout, stderr) => {
           const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
           resolve({ code, stdout, stderr });
@@ -174,7 +174,7 @@ describe.skipIf(!present)('the sandbox through /usr/bin/aws (CLI v2.9)', () => {
             AWS_ENDPOINT_URL: sb.endpoint,
             AWS_PAGER: '',
           },
-          timeout: 120_000,
+          timeout: 300_000,
         },
         (error, stdout, stderr) =>
           resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),

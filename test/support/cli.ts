@@ -48,7 +48,7 @@ export function startCli(
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`runner ${args.join(' ')} did not finish in time\n${stderr}`));
-    }, options.timeoutMs ?? 120_000);
+    }, options.timeoutMs ?? 600_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

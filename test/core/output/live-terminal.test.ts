@@ -42,7 +42,7 @@ describe.runIf(hasScript)('live view on a terminal', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('shows a frame first, task progress in colour, and Ctrl-C as interrupted', {
-    timeout: 120_000,
+    timeout: 600_000,
   }, async () => {
     const env = { ...process.env, TERM: 'xterm-256color' } as Record<string, string | undefined>;
     delete env.CI;

@@ -36,5 +36,5 @@ describe('two runs at once on the same stack', () => {
       fx.sb.hosts.map((h) => `OpsWorks-runner-sandbox-${h.name}`).sort(),
     );
     for (const u of users) expect(u.accessKeys).toHaveLength(1);
-  }, 400_000);
+  }, 1_200_000);
 });

@@ -48,7 +48,7 @@ async function runCase(c: MatrixCase, fx: RegisterFixture, logDir: string): Prom
     writeFileSync(extra, c.inventory(victim));
     args.push('-i', extra);
   }
-  const { child, done } = fx.start(args, { timeoutMs: 300_000, env: { RUNNER_JOURNAL_DIR: journalDir(fx) } });
+  const { child, done } = fx.start(args, { timeoutMs: 900_000, env: { RUNNER_JOURNAL_DIR: journalDir(fx) } });
   if (c.interrupt) {
     const { when, twice } = c.interrupt;
     let stderr = '';

@@ -47,7 +47,7 @@ export async function registerFixture(options: SandboxOptions): Promise<Register
       ],
       {
         env: { ...sb.envVars(), AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1', ...opts.env },
-        timeoutMs: opts.timeoutMs ?? 240_000,
+        timeoutMs: opts.timeoutMs ?? 900_000,
       },
     );
   return { sb, inventory, work, start, register: (extra, opts) => start(extra, opts).done };

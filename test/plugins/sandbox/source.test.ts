@@ -24,10 +24,10 @@ describe('runner_sandbox inventory', () => {
     writeFileSync(join(cwd, 'fleet.sandbox.yml'), 'plugin: runner_sandbox\ndir: state\nhosts: 3\n');
     // strict: the sandbox vouches for its own hosts' keys, so nothing is unknown and nothing is recorded.
     const args = ['play', 'register', '-i', 'fleet.sandbox.yml', '--json', '--host-key-checking', 'strict'];
-    const first = await runCli(args, { cwd, timeoutMs: 180_000 });
+    const first = await runCli(args, { cwd, timeoutMs: 600_000 });
     expect(first.code, first.stderr).toBe(0);
     expect(recapOf(first).hosts.map((h) => h.status)).toEqual(['ok', 'ok', 'ok']);
-    const second = await runCli(args, { cwd, timeoutMs: 180_000 });
+    const second = await runCli(args, { cwd, timeoutMs: 600_000 });
     expect(second.code, second.stderr).toBe(0);
     const changed = second.events.filter(
       (e) => e.type === 'host.task.result' && e.result.status === 'changed',

@@ -49,7 +49,7 @@ describe.skipIf(!present)('the sandbox SSM through /usr/bin/aws (CLI v2.9)', () 
       execFile(
         AWS,
         ['--endpoint-url', sb.endpoint, '--output', 'json', ...args],
-        { env, timeout: 60_000 },
+        { env, timeout: 300_000 },
         (error, stdout, stderr) => {
           const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
           resolve({ code, stdout, stderr });
