@@ -4,6 +4,7 @@ import type { BecomeSpec, Connection, ConnectionFactory } from '../connection/ty
 import type { InventorySourcePlugin, Vars } from '../inventory/types.js';
 import type { FileDiff, Reporter, RunEvent, TaskResult } from '../output/events.js';
 import type { PlaybookDefinition } from '../play/model.js';
+import type { PlayState } from './play-state.js';
 
 /**
  * A plugin is a plain object. definePlugin() only returns its argument, for
@@ -39,6 +40,8 @@ export interface ModuleContext {
   /** --diff: also return how files change, as `diff` in the result. */
   diff?: boolean;
   signal: AbortSignal;
+  /** This play's typed state (`ctx.state.get(key)`, keys from definePlayState): shared by its hosts, gone when it ends. */
+  state: PlayState;
   /** Streams a line of output to reporters (shown with -v). */
   log(text: string, stream?: 'stdout' | 'stderr'): void;
   warn(message: string): void;
@@ -88,6 +91,8 @@ export interface CheckContext {
   host: string;
   vars: Vars;
   connection: Connection;
+  /** This play's typed state, as modules see it. */
+  state: PlayState;
 }
 
 export interface CheckResult {
@@ -118,6 +123,8 @@ export interface PlayHookContext {
   vars: Vars;
   emit(event: RunEvent): void;
   signal: AbortSignal;
+  /** This play's typed state, shared with its modules and checks; disposed after afterPlay. */
+  state: PlayState;
 }
 
 export interface HostHookContext extends PlayHookContext {
