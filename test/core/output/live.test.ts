@@ -116,6 +116,6 @@ describe('live view', () => {
     // An unreachable host is printed above the block, which redraws it at once.
     result('h2', 'unreachable');
     expect(out.text()).toContain('connecting 1/3 hosts (1 in progress)');
-    reporter.close();
+    reporter.close?.();
   });
 });
