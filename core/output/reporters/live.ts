@@ -46,7 +46,10 @@ export function liveReporter(options: ReporterOptions & { out?: NodeJS.WriteStre
   let view: PlayView | undefined;
   let frame = 0;
   let hostCount = 0;
+  // Hosts connect at their first task that needs the host, not before the play:
+  // `connecting` holds those whose connection is being opened, `connected` those it was opened for.
   const connecting = new Set<string>();
+  const connected = new Set<string>();
   let stopping: 'stop' | 'kill' | undefined;
   let timer: NodeJS.Timeout | undefined;
   let ended = false;
@@ -62,11 +65,18 @@ export function liveReporter(options: ReporterOptions & { out?: NodeJS.WriteStre
   const startingBlock = () => {
     const spin = SPINNER[frame % SPINNER.length];
     const what =
-      hostCount === 0 ? 'loading inventory and playbook' : `connecting ${connecting.size}/${hostCount} hosts`;
+      hostCount === 0
+        ? 'loading inventory and playbook'
+        : connecting.size + connected.size === 0
+          ? `${hostCount} hosts, first play starting`
+          : connectingText(hostCount);
     return [`${spin} starting: ${what} · ${((Date.now() - startedAt) / 1000).toFixed(1)}s`, stoppingLine()]
       .filter((l) => l !== undefined)
       .join('\n');
   };
+
+  const connectingText = (total: number) =>
+    `connecting ${connected.size}/${total} hosts${connecting.size > 0 ? ` (${connecting.size} in progress)` : ''}`;
 
   const block = (v: PlayView, final: boolean) => {
     const done = v.finished.size;
@@ -88,6 +98,7 @@ export function liveReporter(options: ReporterOptions & { out?: NodeJS.WriteStre
       `${v.unreachable ? c.red(`${v.unreachable} unreachable`) : '0 unreachable'} · ${rate.toFixed(1)} hosts/s` +
       (eta !== undefined ? ` · ETA ${Math.ceil(eta)}s` : '');
     const lines = [head, `  ${counts}`];
+    if (!final && connecting.size > 0) lines.push(`  ${connectingText(total)}`);
     if (!final) {
       const byTask = new Map<string, number>();
       for (const task of v.running.values()) byTask.set(task, (byTask.get(task) ?? 0) + 1);
@@ -132,6 +143,7 @@ export function liveReporter(options: ReporterOptions & { out?: NodeJS.WriteStre
           break;
         case 'host.connect':
           connecting.add(event.host);
+          connected.delete(event.host);
           print(eventLines(event, options.verbosity, c));
           break;
         case 'run.interrupt':
@@ -170,6 +182,8 @@ export function liveReporter(options: ReporterOptions & { out?: NodeJS.WriteStre
           break;
         case 'host.task.result': {
           const r = event.result;
+          // The first result after a connect says whether it opened.
+          if (connecting.delete(r.host) && r.status !== 'unreachable') connected.add(r.host);
           if (view) {
             view.running.delete(r.host);
             const n = (view.results.get(r.host) ?? 0) + 1;
@@ -181,6 +195,7 @@ export function liveReporter(options: ReporterOptions & { out?: NodeJS.WriteStre
           break;
         }
         case 'host.done':
+          connecting.delete(event.host);
           if (view?.hosts.has(event.host)) {
             view.finished.add(event.host);
             view.running.delete(event.host);

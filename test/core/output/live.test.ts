@@ -94,4 +94,28 @@ describe('live view', () => {
     await reporter.close?.();
     vi.useRealTimers();
   });
+
+  it('counts hosts as their connections open, not only once the play is under way', () => {
+    const out = terminal();
+    const reporter = liveReporter({ stdout: out.stream, stderr: out.stream, verbosity: 0, isTTY: true });
+    const emit = (e: RunEvent) => reporter.onEvent(e);
+    const hosts = ['h1', 'h2', 'h3'];
+    emit({ type: 'run.start', time: '', playbook: 'p.yml', hostCount: 3, forks: 50 });
+    emit({ type: 'play.start', play: 'fleet', hosts, taskCount: 2 });
+    emit({ type: 'task.start', play: 'fleet', task: 'Gathering Facts', module: 'setup' });
+    for (const host of hosts) {
+      emit({ type: 'host.connect', host, connection: 'ssh', address: host, port: 22 });
+      emit({ type: 'host.task.start', host, task: 'Gathering Facts' });
+    }
+    const result = (host: string, status: 'ok' | 'unreachable') =>
+      emit({
+        type: 'host.task.result',
+        result: { host, task: 'Gathering Facts', module: 'setup', status, durationMs: 1, msg: 'refused' },
+      });
+    result('h1', 'ok');
+    // An unreachable host is printed above the block, which redraws it at once.
+    result('h2', 'unreachable');
+    expect(out.text()).toContain('connecting 1/3 hosts (1 in progress)');
+    reporter.close?.();
+  });
 });
