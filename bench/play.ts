@@ -1,61 +1,146 @@
 /**
- * `runner play` against a floor and against ansible-playbook, side by side in
- * one run, on the same namespace hosts: a 3-task play (gather_facts off) over
- * 100 and 500 hosts. Run inside the namespace (as root):
- *   npm run bench
- * Prints wall times and ratios; no assertion, as these machines are noisy.
- * ansible-playbook runs at 100 hosts only: at 500 it takes minutes here.
+ * `runner play` side by side, in one run, with the floor (bench/floor.mjs: a
+ * bare ssh2 client, one connection and ONE exec per host) and with
+ * ansible-playbook, on the same real-sshd hosts in the namespace, at the same
+ * concurrency (-f / forks / the floor's pool all FORKS; handshakes 32 for
+ * runner and the floor). Three cases:
+ *   plain   3 shell tasks as a /bin/sh user, at 100, 500 and 1,000 hosts (ansible at 100 only)
+ *   become  the same 3 tasks with `become: true`, sudo asking a password, at 100 and 500
+ *   rc      the plain play as a bash user whose ~/.bashrc burns ~50 ms of CPU, at 100 and 500
+ * Each tool runs as its own process under /usr/bin/time: wall time, CPU
+ * (user+sys, children included) per host, and peak RSS. Load average is
+ * printed before and after. Run inside the namespace (as root):
+ *   npm run bench:play            [BENCH_CASES=plain,become,rc] [BENCH_SIZES=100,500]
+ * BENCH_ANSIBLE=0 leaves ansible-playbook out (it takes minutes on a loaded machine).
+ * BENCH_CPU_PROF=DIR runs runner with node's --cpu-prof, one .cpuprofile per run in DIR.
+ * Not a test: it prints, and asserts nothing (this machine is shared and noisy).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { ensureFreshBuild } from '../test/support/fresh-build.js';
 import { loopbackAddresses } from '../test/support/sshd.js';
-import { BENCH_USER, floor, startBenchFleet } from './support.js';
+import { BENCH_RC_USER, BENCH_USER, type BenchFleet, startBenchFleet } from './support.js';
 
-const SIZES = [100, 500];
-const ANSIBLE_UP_TO = 100;
 const FORKS = 100;
 const MAX_HANDSHAKES = 32;
+const ANSIBLE_UP_TO = 100;
+/** Each tool's run is killed past this: the bench is bounded whatever the machine does. */
+const CAP_MS = 300_000;
 const COMMANDS = ['uname -s', 'id -u', 'test -d /tmp && echo yes'];
-const BIN = new URL('../core/cli/bin.mjs', import.meta.url).pathname;
+const ROOT = new URL('..', import.meta.url).pathname;
+const BIN = join(ROOT, 'dist/core/cli/bin.mjs');
+const FLOOR = join(ROOT, 'bench/floor.mjs');
 
-function timed(
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  cwd: string,
-): { ms: number; code: number | null } {
-  const started = performance.now();
-  const result = spawnSync(command, args, {
-    cwd,
-    env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    timeout: 600_000,
-  });
-  const ms = performance.now() - started;
-  if (result.status !== 0)
-    console.log(
-      `  ${command} exited ${result.status}: ${String(result.stderr).trim().split('\n').slice(-3).join(' | ')}`,
-    );
-  return { ms, code: result.status };
+interface Case {
+  name: 'plain' | 'become' | 'rc';
+  user: string;
+  become: boolean;
+  sizes: number[];
+}
+const CASES: Case[] = [
+  { name: 'plain', user: BENCH_USER, become: false, sizes: [100, 500, 1000] },
+  { name: 'become', user: BENCH_USER, become: true, sizes: [100, 500] },
+  { name: 'rc', user: BENCH_RC_USER, become: false, sizes: [100, 500] },
+];
+
+interface Measure {
+  wallMs: number;
+  cpuMs: number;
+  rssMb: number;
+  ok: boolean;
 }
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)}s`;
+/** Runs one tool under GNU time; `ok` is false on a non-zero exit or a host the floor failed. */
+function measure(
+  label: string,
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Measure {
+  const timeFile = join(cwd, 'time.out');
+  rmSync(timeFile, { force: true });
+  const started = performance.now();
+  const child = spawnSync('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, command, ...args], {
+    cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: CAP_MS,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const wallMs = performance.now() - started;
+  const [user, sys, rssKb] = (existsSync(timeFile) ? readFileSync(timeFile, 'utf8') : '')
+    .trim()
+    .split('\n')
+    .at(-1)!
+    .split(' ')
+    .map(Number);
+  const floorFailed = /^failed (\d+)/m.exec(String(child.stdout))?.[1];
+  const ok = child.status === 0 && (floorFailed === undefined || floorFailed === '0');
+  if (!ok) {
+    const why = child.error
+      ? child.error.message
+      : `${String(child.stderr).trim().split('\n').slice(-2).join(' | ')} ${floorFailed ? `${floorFailed} hosts failed` : ''}`;
+    console.log(`    ${label} exited ${child.status}: ${why}`);
+  }
+  return { wallMs, cpuMs: ((user ?? 0) + (sys ?? 0)) * 1000, rssMb: (rssKb ?? 0) / 1024, ok };
+}
+
+function writePlay(dir: string, become: boolean): string {
+  const file = join(dir, `play-${become ? 'become' : 'plain'}.yml`);
+  writeFileSync(
+    file,
+    [
+      '- hosts: all',
+      '  gather_facts: false',
+      ...(become ? ['  become: true'] : []),
+      '  tasks:',
+      ...COMMANDS.map((c, i) => `    - name: step ${i + 1}\n      shell: ${JSON.stringify(c)}`),
+      '',
+    ].join('\n'),
+  );
+  return file;
+}
+
+function writeInventory(fleet: BenchFleet, c: Case, addresses: string[]): string {
+  const file = join(fleet.dir, `inv-${c.name}-${addresses.length}.yml`);
+  writeFileSync(
+    file,
+    [
+      'all:',
+      '  vars:',
+      `    ansible_user: ${c.user}`,
+      `    ansible_ssh_private_key_file: ${fleet.keyFile}`,
+      '  hosts:',
+      ...addresses.map((a) => `    ${a}:`),
+      '',
+    ].join('\n'),
+  );
+  return file;
+}
+
+const s = (ms: number) => `${(ms / 1000).toFixed(2)}s`;
+const row = (label: string, m: Measure, hosts: number) =>
+  `${label} ${s(m.wallMs).padStart(7)}  cpu ${(m.cpuMs / hosts).toFixed(1).padStart(5)} ms/host  rss ${m.rssMb.toFixed(0).padStart(4)} MB${m.ok ? '' : '  (FAILED)'}`;
 
 async function main(): Promise<void> {
+  ensureFreshBuild();
+  const only = process.env.BENCH_CASES?.split(',');
+  const sizesOnly = process.env.BENCH_SIZES?.split(',').map(Number);
   const fleet = await startBenchFleet();
   if (!fleet) return;
+  const load = () =>
+    loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
   try {
-    const play = join(fleet.dir, 'play.yml');
+    // The become password reaches runner as a vars file, never on argv; the floor reads the same file.
     writeFileSync(
-      play,
-      [
-        '- hosts: all',
-        '  gather_facts: false',
-        '  tasks:',
-        ...COMMANDS.map((c, i) => `    - name: step ${i + 1}\n      shell: ${JSON.stringify(c)}`),
-        '',
-      ].join('\n'),
+      join(fleet.dir, 'become.json'),
+      JSON.stringify({ ansible_become_password: readFileSync(fleet.passwordFile, 'utf8').trim() }),
+      { mode: 0o600 },
     );
     writeFileSync(
       join(fleet.dir, 'ansible.cfg'),
@@ -71,49 +156,77 @@ async function main(): Promise<void> {
         '',
       ].join('\n'),
     );
+    const env = {
+      ...process.env,
+      HOME: fleet.dir,
+      CI: '1',
+      NO_COLOR: '1',
+      ANSIBLE_CONFIG: join(fleet.dir, 'ansible.cfg'),
+    };
     const hasAnsible = existsSync('/usr/bin/ansible-playbook');
     console.log(
-      `3 shell tasks per host as ${BENCH_USER}; ${FORKS} hosts at once; ${MAX_HANDSHAKES} handshakes at once`,
+      `${new Date().toISOString()}  ${cpus().length} x ${cpus()[0]?.model.trim()}  node ${process.version}  load before: ${load()}`,
     );
-    for (const size of SIZES) {
-      const addresses = loopbackAddresses(size, 80);
-      const inventory = join(fleet.dir, `inv-${size}.yml`);
-      writeFileSync(
-        inventory,
-        [
-          'all:',
-          '  vars:',
-          `    ansible_user: ${BENCH_USER}`,
-          `    ansible_ssh_private_key_file: ${fleet.keyFile}`,
-          '  hosts:',
-          ...addresses.map((a) => `    ${a}:`),
-          '',
-        ].join('\n'),
-      );
-      const env = {
-        ...process.env,
-        HOME: fleet.dir,
-        CI: '1',
-        ANSIBLE_CONFIG: join(fleet.dir, 'ansible.cfg'),
-      };
-      const base = floor(addresses, fleet.key, COMMANDS, {
-        concurrency: FORKS,
-        maxHandshakes: MAX_HANDSHAKES,
-      });
-      const floorResult = await base;
-      const runner = timed(
-        process.execPath,
-        [BIN, 'play', play, '-i', inventory, '-f', String(FORKS), '--host-key-checking', 'off'],
-        env,
-        fleet.dir,
-      );
-      let line = `${String(size).padStart(4)} hosts: floor ${seconds(floorResult.ms)}${floorResult.failed ? ` (${floorResult.failed} failed)` : ''}, runner ${seconds(runner.ms)} (${(runner.ms / floorResult.ms).toFixed(2)}x floor)`;
-      if (hasAnsible && size <= ANSIBLE_UP_TO) {
-        const ansible = timed('/usr/bin/ansible-playbook', ['-i', inventory, play], env, fleet.dir);
-        line += `, ansible-playbook ${seconds(ansible.ms)} (runner is ${(ansible.ms / runner.ms).toFixed(1)}x faster)`;
+    console.log(
+      `3 shell tasks per host; every tool at ${FORKS} hosts at once (runner -f, ansible forks, the floor's pool), ` +
+        `${MAX_HANDSHAKES} handshakes at once (runner, floor). Hosts, sshd and the tools share this machine's CPU.`,
+    );
+    for (const c of CASES) {
+      if (only && !only.includes(c.name)) continue;
+      const play = writePlay(fleet.dir, c.become);
+      for (const size of c.sizes) {
+        if (sizesOnly && !sizesOnly.includes(size)) continue;
+        const addresses = loopbackAddresses(size, 80);
+        const inventory = writeInventory(fleet, c, addresses);
+        const floorConfig = join(fleet.dir, 'floor.json');
+        writeFileSync(
+          floorConfig,
+          JSON.stringify({
+            addresses,
+            keyFile: fleet.keyFile,
+            user: c.user,
+            commands: COMMANDS,
+            concurrency: FORKS,
+            maxHandshakes: MAX_HANDSHAKES,
+            becomePasswordFile: c.become ? fleet.passwordFile : undefined,
+          }),
+        );
+        const floor = measure('floor', process.execPath, [FLOOR, floorConfig], fleet.dir, env);
+        const profile = process.env.BENCH_CPU_PROF;
+        const runnerArgs = [
+          ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []),
+          BIN,
+          'play',
+          play,
+          '-i',
+          inventory,
+          '-f',
+          String(FORKS),
+          '--host-key-checking',
+          'off',
+        ];
+        if (c.become) runnerArgs.push('-e', '@become.json');
+        const runner = measure('runner', process.execPath, runnerArgs, fleet.dir, env);
+        console.log(`${c.name.padEnd(6)} ${String(size).padStart(4)} hosts`);
+        console.log(`  ${row('floor           ', floor, size)}`);
+        console.log(
+          `  ${row('runner          ', runner, size)}  = ${(runner.wallMs / floor.wallMs).toFixed(2)}x floor`,
+        );
+        if (hasAnsible && process.env.BENCH_ANSIBLE !== '0' && c.name === 'plain' && size <= ANSIBLE_UP_TO) {
+          const ansible = measure(
+            'ansible-playbook',
+            '/usr/bin/ansible-playbook',
+            ['-i', inventory, play],
+            fleet.dir,
+            env,
+          );
+          console.log(
+            `  ${row('ansible-playbook', ansible, size)}  runner/ansible = ${(runner.wallMs / ansible.wallMs).toFixed(3)}`,
+          );
+        }
       }
-      console.log(line);
     }
+    console.log(`load after: ${load()}`);
   } finally {
     await fleet.cleanup();
   }

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'ssh2';
@@ -13,34 +13,56 @@ import { requireSshd, type Sshd, startSshd } from '../test/support/sshd.js';
  * side), and the floor every runner figure is compared with.
  */
 export const BENCH_USER = 'runner-bench';
+/** A second user whose login shell is bash with an rc file that burns real CPU, as pyenv/nvm ones do. */
+export const BENCH_RC_USER = 'runner-bench-rc';
+/** What the rc user's ~/.bashrc costs each time sshd starts a shell: about 50 ms of CPU here. */
+export const RC_FILE = 'i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done\n';
+const SUDOERS = '/etc/sudoers.d/runner-bench';
 
 export interface BenchFleet {
   sshd: Sshd;
   keyFile: string;
   key: Buffer;
   dir: string;
+  /** A file holding BENCH_USER's password, which sudo asks for (sudoers: ALL, with a password). */
+  passwordFile: string;
   cleanup(): Promise<void>;
 }
 
 export async function startBenchFleet(): Promise<BenchFleet | undefined> {
   if (!requireSshd()) return undefined;
+  const password = randomBytes(12).toString('hex');
   execFileSync('sh', ['-c', `id ${BENCH_USER} >/dev/null 2>&1 || useradd -m -s /bin/sh ${BENCH_USER}`]);
-  // sshd (without PAM) refuses even key logins to a locked account: give it a throwaway password.
-  execFileSync('chpasswd', { input: `${BENCH_USER}:${randomBytes(12).toString('hex')}\n` });
+  execFileSync('sh', [
+    '-c',
+    `id ${BENCH_RC_USER} >/dev/null 2>&1 || useradd -m -s /bin/bash ${BENCH_RC_USER}`,
+  ]);
+  // sshd (without PAM) refuses even key logins to a locked account: give each a throwaway password.
+  execFileSync('chpasswd', {
+    input: `${BENCH_USER}:${password}\n${BENCH_RC_USER}:${randomBytes(12).toString('hex')}\n`,
+  });
+  writeFileSync(`/home/${BENCH_RC_USER}/.bashrc`, RC_FILE);
+  writeFileSync(SUDOERS, `${BENCH_USER} ALL=(ALL) ALL\n`, { mode: 0o440 });
   const sshd = await startSshd();
   chmodSync(sshd.dir, 0o711);
   chmodSync(join(sshd.dir, 'authorized_keys'), 0o755);
-  copyFileSync(`${sshd.clientKeyFile}.pub`, join(sshd.dir, 'authorized_keys', BENCH_USER));
+  for (const user of [BENCH_USER, BENCH_RC_USER])
+    copyFileSync(`${sshd.clientKeyFile}.pub`, join(sshd.dir, 'authorized_keys', user));
   const dir = mkdtempSync(join(tmpdir(), 'runner-bench-'));
+  const passwordFile = join(dir, 'become-password');
+  writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
   return {
     sshd,
     keyFile: sshd.clientKeyFile,
     key: readFileSync(sshd.clientKeyFile),
     dir,
+    passwordFile,
     async cleanup() {
       await sshd.stop();
       rmSync(dir, { recursive: true, force: true });
-      execFileSync('sh', ['-c', `userdel -r -f ${BENCH_USER} 2>/dev/null || true`]);
+      rmSync(SUDOERS, { force: true });
+      for (const user of [BENCH_USER, BENCH_RC_USER])
+        execFileSync('sh', ['-c', `userdel -r -f ${user} 2>/dev/null || true`]);
     },
   };
 }

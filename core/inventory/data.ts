@@ -59,6 +59,7 @@ export function addHost(
     );
   }
   let host = data.hosts.get(name);
+  const isNew = !host;
   if (!host) {
     host = { name, vars: {} };
     if (port) host.vars.ansible_port = port;
@@ -67,7 +68,9 @@ export function addHost(
   if (group !== undefined) {
     const g = data.groups.get(group);
     if (!g) throw new RunnerError('INVENTORY_INVALID', `group "${group}" is not defined`, where);
-    if (!g.hosts.includes(name)) g.hosts.push(name);
+    // A host seen for the first time is in no group yet: skipping the scan keeps a
+    // 100,000-host range linear (the scan made every large group quadratic).
+    if (isNew || !g.hosts.includes(name)) g.hosts.push(name);
   }
   return host;
 }

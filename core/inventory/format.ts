@@ -19,6 +19,11 @@ export type AnsibleList = { _meta: { hostvars: Record<string, Vars> } } & Record
 >;
 
 export function toAnsibleList(inv: Inventory): AnsibleList {
+  return buildList(inv, (host) => inv.hostVars(host));
+}
+
+/** The --list shape; `varsOf` may return shared objects when the caller copies them (as sortKeys does). */
+function buildList(inv: Inventory, varsOf: (host: string) => Readonly<Vars>): AnsibleList {
   const results: Record<string, unknown> = {};
   const seen = new Set<string>();
   const format = (name: string): void => {
@@ -40,7 +45,7 @@ export function toAnsibleList(inv: Inventory): AnsibleList {
   format('all');
   const hostvars: Record<string, Vars> = {};
   for (const host of inv.hostsOf('all')) {
-    const vars = inv.hostVars(host);
+    const vars = varsOf(host);
     if (Object.keys(vars).length > 0) hostvars[host] = vars;
   }
   return { ...results, _meta: { hostvars } } as AnsibleList;
@@ -48,7 +53,20 @@ export function toAnsibleList(inv: Inventory): AnsibleList {
 
 /** `ansible-inventory --list` text: keys sorted at every level, 4-space indent. */
 export function formatInventoryList(inv: Inventory): string {
-  return JSON.stringify(sortKeys(toAnsibleList(inv)), null, 4);
+  // Hosts that share their groups share one vars object: sort each object once, not once per host.
+  const sorted = new Map<object, unknown>();
+  const list = buildList(inv, (host) => {
+    const vars = inv.hostVarsShared(host);
+    let out = sorted.get(vars);
+    if (!out) {
+      out = sortKeys(vars);
+      sorted.set(vars, out);
+    }
+    return out as Vars;
+  });
+  const { _meta, ...groups } = list;
+  const top = { ...(sortKeys(groups) as object), _meta: { hostvars: sortKeysShallow(_meta.hostvars) } };
+  return JSON.stringify(sortKeysShallow(top), null, 4);
 }
 
 /** `ansible-inventory --host <name>` text. */
@@ -77,18 +95,20 @@ export function formatInventoryGraph(inv: Inventory, start = 'all'): string {
   return lines.join('\n');
 }
 
+/** Keys sorted at the top level only, the values kept as they are (already sorted). */
+function sortKeysShallow(value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.create(null);
+  for (const k of Object.keys(value).sort()) out[k] = value[k];
+  return out;
+}
+
 export function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) {
-      Object.defineProperty(out, k, {
-        value: sortKeys((value as Record<string, unknown>)[k]),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    }
+    // Without a prototype, `__proto__` is an ordinary key, so plain assignment is safe
+    // (and several times faster than defineProperty on a 100,000-host --list).
+    const out: Record<string, unknown> = Object.create(null);
+    for (const k of Object.keys(value).sort()) out[k] = sortKeys((value as Record<string, unknown>)[k]);
     return out;
   }
   return value;

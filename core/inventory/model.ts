@@ -1,5 +1,5 @@
 import { RunnerError } from '../errors.js';
-import { hostVarsFor } from './precedence.js';
+import { groupVarsFor, merge } from './precedence.js';
 import { resolveTemplates } from './templar.js';
 import type { InventoryData, InventoryGroup, Vars, VarsFileLayer } from './types.js';
 
@@ -26,6 +26,7 @@ export class Inventory {
   readonly #ancestors = new Map<string, Set<string>>();
   readonly #hostGroups = new Map<string, string[]>();
   readonly #varsCache = new Map<string, Vars>();
+  readonly #groupVarsCache = new Map<string, Vars>();
   readonly #groupHostsCache = new Map<string, string[]>();
 
   constructor(data: InventoryData) {
@@ -192,11 +193,7 @@ export class Inventory {
   /** Every group the host is in, directly or through a child group, `all` included; ASCII order. */
   groupsOf(host: string): string[] {
     this.#requireHost(host);
-    const cached = this.#hostGroups.get(host);
-    if (cached) return [...cached];
-    const groups = this.#groupsOfUncached(host).sort(ascii);
-    this.#hostGroups.set(host, groups);
-    return [...groups];
+    return [...this.#groupsSorted(host)];
   }
 
   #requireHost(host: string): void {
@@ -210,20 +207,58 @@ export class Inventory {
    * `ansible-inventory --list` prints under `_meta.hostvars` (no magic vars).
    */
   hostVars(host: string): Vars {
+    return structuredClone(this.hostVarsShared(host));
+  }
+
+  /**
+   * hostVars without the copy, for readers that only read (--list formats
+   * 100,000 hosts): the object may be shared with other hosts and with later
+   * calls, so it must never be changed.
+   */
+  hostVarsShared(host: string): Readonly<Vars> {
     this.#requireHost(host);
     let vars = this.#varsCache.get(host);
     if (!vars) {
-      vars = hostVarsFor(host, {
-        hostVars: this.#hosts.get(host)!.vars,
-        groups: this.groupsOf(host),
+      const fromGroups = this.#groupVars(this.#groupsSorted(host));
+      const own = this.#hosts.get(host)!.vars;
+      const files = this.#layers.map((layer) => layer.hosts.get(host)).filter((v) => v !== undefined);
+      // Most hosts of a large fleet have no vars of their own: they share their groups' object.
+      if (Object.keys(own).length === 0 && files.length === 0) vars = fromGroups;
+      else {
+        vars = {};
+        merge(vars, fromGroups);
+        merge(vars, own);
+        for (const v of files) merge(vars, v);
+      }
+      this.#varsCache.set(host, vars);
+    }
+    return vars;
+  }
+
+  /** What the host's groups give it (precedence steps 1 to 4), shared by every host with the same groups. */
+  #groupVars(groups: string[]): Vars {
+    const key = groups.join('\0');
+    let vars = this.#groupVarsCache.get(key);
+    if (!vars) {
+      vars = groupVarsFor({
+        groups,
         group: (g) => this.#groups.get(g)!,
         depthOf: (g) => this.depthOf(g),
         priorityOf: (g) => this.priorityOf(g),
         layers: this.#layers,
       });
-      this.#varsCache.set(host, vars);
+      this.#groupVarsCache.set(key, vars);
     }
-    return structuredClone(vars);
+    return vars;
+  }
+
+  #groupsSorted(host: string): string[] {
+    let groups = this.#hostGroups.get(host);
+    if (!groups) {
+      groups = this.#groupsOfUncached(host).sort(ascii);
+      this.#hostGroups.set(host, groups);
+    }
+    return groups;
   }
 
   /** The magic vars a play sees (ansible-inventory does not print these). */

@@ -40,6 +40,19 @@ export function sortGroups(
 }
 
 export function hostVarsFor(host: string, input: PrecedenceInput): Vars {
+  const out: Vars = {};
+  merge(out, groupVarsFor(input));
+  merge(out, input.hostVars);
+  for (const layer of input.layers) merge(out, layer.hosts.get(host));
+  return out;
+}
+
+/**
+ * Steps 1 to 4 alone: what the host's groups give it. It depends only on the
+ * set of groups, so hosts that share their groups (most of a large fleet) can
+ * share it: the caller may cache it by that set.
+ */
+export function groupVarsFor(input: Omit<PrecedenceInput, 'hostVars'>): Vars {
   const sorted = sortGroups(
     input.groups.filter((g) => g !== 'all'),
     input.depthOf,
@@ -50,8 +63,6 @@ export function hostVarsFor(host: string, input: PrecedenceInput): Vars {
   for (const g of sorted) merge(out, input.group(g).vars);
   for (const layer of input.layers) merge(out, layer.groups.get('all'));
   for (const layer of input.layers) for (const g of sorted) merge(out, layer.groups.get(g));
-  merge(out, input.hostVars);
-  for (const layer of input.layers) merge(out, layer.hosts.get(host));
   return out;
 }
 

@@ -37,6 +37,8 @@ export interface RunPlaybookOptions {
   forks: number;
   extraVars?: Vars;
   check?: boolean;
+  /** --diff: modules return how they change files; reporters show it. */
+  diff?: boolean;
   tags?: string[];
   skipTags?: string[];
   /** Start each play at the task of this name (earlier ones are not run). */
@@ -160,6 +162,7 @@ class PlayRun {
     this.magicVars = {
       playbook_dir: file ? dirname(file) : process.cwd(),
       ansible_check_mode: options.check ?? false,
+      ansible_diff_mode: options.diff ?? false,
     };
   }
 
@@ -305,6 +308,7 @@ class PlayRun {
         vars,
         become: taskBecome(host.name, play, task, vars, this.options.connectionDefaults?.becomePassword),
         check: this.options.check ?? false,
+        diff: this.options.diff ?? false,
         state: store,
         signal: this.signal,
         killSignal: this.killSignal,

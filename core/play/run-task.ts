@@ -34,6 +34,7 @@ export interface TaskRunContext {
   vars: Vars;
   become?: BecomeSpec;
   check: boolean;
+  diff?: boolean;
   /** The play's typed plugin state, handed to the module as ctx.state. */
   state: PlayState;
   /** Stops new work (retry delays end early). */
@@ -198,6 +199,7 @@ async function runOnce(ctx: TaskRunContext, vars: Vars, started: number): Promis
       stderr: result.stderr,
       durationMs: Date.now() - started,
       data: result.data,
+      ...(result.diff?.length ? { diff: result.diff } : {}),
     },
     registered,
     facts: result.data?.ansible_facts as Vars | undefined,
@@ -241,6 +243,7 @@ async function callModule(
         connection: connection ?? noConnection(ctx.host),
         become: ctx.become,
         check: ctx.check,
+        diff: ctx.diff,
         state: ctx.state,
         signal: ctx.killSignal,
         log: ctx.log,

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { ZodType } from 'zod';
 import type { BecomeSpec, Connection, ConnectionFactory } from '../connection/types.js';
 import type { InventorySourcePlugin, Vars } from '../inventory/types.js';
-import type { Reporter, RunEvent, TaskResult } from '../output/events.js';
+import type { FileDiff, Reporter, RunEvent, TaskResult } from '../output/events.js';
 import type { PlaybookDefinition } from '../play/model.js';
 import type { PlayState } from './play-state.js';
 
@@ -37,6 +37,8 @@ export interface ModuleContext {
   become?: BecomeSpec;
   /** --check: predict, do not change. */
   check: boolean;
+  /** --diff: also return how files change, as `diff` in the result. */
+  diff?: boolean;
   signal: AbortSignal;
   /** This play's typed state (`ctx.state.get(key)`, keys from definePlayState): shared by its hosts, gone when it ends. */
   state: PlayState;
@@ -57,6 +59,8 @@ export interface ModuleResult {
   data?: Record<string, unknown>;
   /** A line for the recap's NOTICES (e.g. "12 security updates pending: apt-get upgrade"). */
   notice?: string;
+  /** Under --diff (ctx.diff): how files changed, shown as unified diffs. */
+  diff?: FileDiff[];
 }
 
 export interface ModuleDefinition<Args = unknown> {

@@ -180,29 +180,22 @@ export class ShellSession {
     const dialogue = new BecomeDialogue(become, spec);
     const token = frameToken();
     const parser = new FrameParser(token);
-    const outcome = await new Promise<'escalated' | 'timeout' | FrameResult | RunnerError>((resolve) => {
-      const timer = setTimeout(() => resolve('timeout'), READY_TIMEOUT_MS);
-      const settle = (value: 'escalated' | 'timeout' | FrameResult | RunnerError) => {
-        clearTimeout(timer);
-        this.#running = IDLE_CLAIM;
-        resolve(value);
-      };
-      this.#running = {
-        channel: shell.channel,
-        push: (chunk, stream) => {
-          const step = dialogue.push(chunk, stream === 'out' ? 'stdout' : 'stderr');
-          if (step.reply) shell.channel.write(`${step.reply.reveal()}\n`);
-          if (step.failure) return settle(becomeError(this.#ctx, step.failure));
-          if (step.escalated) return settle('escalated');
-          if (stream === 'out') parser.pushStdout(chunk);
-          else parser.pushStderr(chunk);
-          const ended = parser.result();
-          if (ended) settle(ended);
-        },
-        fail: settle,
-      };
-      shell.channel.write(frameCommand({ command: become.command, takeOver: true }, token));
-    });
+    type Outcome = 'escalated' | 'timeout' | FrameResult | RunnerError;
+    const outcome = await this.#exchange<Outcome>(
+      shell,
+      frameCommand({ command: become.command, takeOver: true }, token),
+      'timeout',
+      (chunk, stream) => {
+        const step = dialogue.push(chunk, stream === 'out' ? 'stdout' : 'stderr');
+        if (step.reply) shell.channel.write(`${step.reply.reveal()}\n`);
+        if (step.failure) return becomeError(this.#ctx, step.failure);
+        if (step.escalated) return 'escalated';
+        if (stream === 'out') parser.pushStdout(chunk);
+        else parser.pushStderr(chunk);
+        return parser.result();
+      },
+      (reason) => reason,
+    );
     if (outcome === 'escalated') {
       shell.mode = key;
       shell.modeToken = token;
@@ -232,23 +225,47 @@ export class ShellSession {
    */
   #step(shell: OpenShell, token: string, text?: string): Promise<boolean> {
     const parser = new FrameParser(token);
-    return new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => settle(false), READY_TIMEOUT_MS);
-      const settle = (ok: boolean) => {
+    return this.#exchange<boolean>(
+      shell,
+      text ?? frameCommand({ command: ':' }, token),
+      false,
+      (chunk, stream) => {
+        if (stream === 'out') parser.pushStdout(chunk);
+        else parser.pushStderr(chunk);
+        return parser.result() ? true : undefined;
+      },
+      () => false,
+    );
+  }
+
+  /**
+   * One exchange on the shell outside a command: claims the shell, writes
+   * `text`, and hands each chunk to `read` until it returns an outcome (or the
+   * shell fails, or READY_TIMEOUT_MS passes and `timedOut` is the outcome).
+   */
+  #exchange<T>(
+    shell: OpenShell,
+    text: string,
+    timedOut: T,
+    read: (chunk: Buffer, stream: 'out' | 'err') => T | undefined,
+    failed: (reason: RunnerError) => T,
+  ): Promise<T> {
+    return new Promise<T>((resolve) => {
+      const timer = setTimeout(() => settle(timedOut), READY_TIMEOUT_MS);
+      const settle = (value: T) => {
         clearTimeout(timer);
         this.#running = IDLE_CLAIM;
-        resolve(ok);
+        resolve(value);
       };
       this.#running = {
         channel: shell.channel,
         push: (chunk, stream) => {
-          if (stream === 'out') parser.pushStdout(chunk);
-          else parser.pushStderr(chunk);
-          if (parser.result()) settle(true);
+          const outcome = read(chunk, stream);
+          if (outcome !== undefined) settle(outcome);
         },
-        fail: () => settle(false),
+        fail: (reason) => settle(failed(reason)),
       };
-      shell.channel.write(text ?? frameCommand({ command: ':' }, token));
+      shell.channel.write(text);
     });
   }
 

@@ -97,6 +97,59 @@ describe.runIf(run)('login shells per host', () => {
         '',
       ].join('\n'),
     );
+    // register's host-side steps, as plain modules: read root's agent state, put the
+    // installer and a secret preconfig as root, run the installer as root, wait for it,
+    // clean up; facts first, one step as the login user in between.
+    writeFileSync(
+      join(dir, 'register-like.yml'),
+      [
+        '- name: register-like',
+        '  hosts: all',
+        '  gather_facts: true',
+        '  tasks:',
+        '    - name: registration state (root-owned config)',
+        '      shell: cat /root/runner-shells-{{ inventory_hostname }}.yml 2>/dev/null || echo none',
+        '      become: true',
+        '      register: state',
+        '    - name: agent credentials (no host work)',
+        '      set_fact:',
+        '        agent_key: "k-{{ inventory_hostname }}"',
+        '      no_log: true',
+        '    - name: put the installer as root',
+        '      copy:',
+        '        content: "#!/bin/sh\\necho registered > /root/runner-shells-$1.yml\\n"',
+        '        dest: /root/runner-shells-install-{{ inventory_hostname }}.sh',
+        '        mode: "0700"',
+        '      become: true',
+        '    - name: put the preconfig as root',
+        '      copy:',
+        '        content: "key: {{ agent_key }}\\n"',
+        '        dest: /root/runner-shells-preconfig-{{ inventory_hostname }}',
+        '        mode: "0600"',
+        '      become: true',
+        '      no_log: true',
+        '    - name: the login user, in between',
+        '      command: id -un',
+        '      register: plain',
+        '    - name: install and register',
+        '      command: /root/runner-shells-install-{{ inventory_hostname }}.sh {{ inventory_hostname }}',
+        '      become: true',
+        '    - name: wait until registered',
+        '      command: cat /root/runner-shells-{{ inventory_hostname }}.yml',
+        '      become: true',
+        '      register: done',
+        '      until: "\'registered\' in done.stdout"',
+        '      retries: 2',
+        '      delay: 0',
+        '    - name: clean up',
+        '      shell: rm -f /root/runner-shells-*{{ inventory_hostname }}*',
+        '      become: true',
+        '    - name: show',
+        '      debug:',
+        '        msg: "{{ state.stdout }} {{ plain.stdout }} {{ done.stdout }}"',
+        '',
+      ].join('\n'),
+    );
   });
 
   afterAll(async () => {
@@ -105,12 +158,12 @@ describe.runIf(run)('login shells per host', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const play = (password: string) => {
+  const play = (password: string, playbook = 'become.yml') => {
     for (const a of HOSTS) rmSync(join(home, `shells-${a}`), { force: true });
     // The password travels in a vars file, as a user would keep it, never in argv.
     writeFileSync(join(dir, 'pw.json'), JSON.stringify({ ansible_become_password: password }));
     return runCli(
-      ['play', 'become.yml', '-i', 'inventory.yml', '--host-key-checking', 'off', '--json', '-e', '@pw.json'],
+      ['play', playbook, '-i', 'inventory.yml', '--host-key-checking', 'off', '--json', '-e', '@pw.json'],
       { cwd: dir, env: { HOME: dir } },
     );
   };
@@ -128,6 +181,21 @@ describe.runIf(run)('login shells per host', () => {
       expect(event.result.msg).toBe(`root root wrote this ${USER} root`);
     }
     expect(HOSTS.map(shellsOf)).toEqual(HOSTS.map(() => 1));
+  });
+
+  it("runs register's host-side steps (facts, root reads, puts as root, install, wait) on one login shell per host", async () => {
+    const result = await play(PASSWORD, 'register-like.yml');
+    expect(result.stderr).not.toContain('failed:');
+    expect(result.code).toBe(0);
+    expect(recapOf(result).hosts.map((r) => [r.host, r.status])).toEqual(HOSTS.map((h) => [h, 'ok']));
+    const shown = result.events.filter((e) => e.type === 'host.task.result' && e.result.task === 'show');
+    expect(shown).toHaveLength(HOSTS.length);
+    for (const event of shown) {
+      if (event.type !== 'host.task.result') continue;
+      expect(event.result.msg).toBe(`none ${USER} registered`);
+    }
+    expect(HOSTS.map(shellsOf)).toEqual(HOSTS.map(() => 1));
+    expect(result.stdout + result.stderr).not.toContain(PASSWORD);
   });
 
   it('fails each host with one clear line on a wrong become password, and never prints it', async () => {
