@@ -27,6 +27,23 @@ export { evaluate, render } from './play/template.js';
 export { defineModule, definePlugin } from './plugin/define-plugin.js';
 export type { PlayState, PlayStateKey } from './plugin/play-state.js';
 export { definePlayState, PlayStore } from './plugin/play-state.js';
+export type * from './plugin/registration.js';
+export {
+  REGISTRATION,
+  registrationNames,
+  registrationParts,
+  registrationStep,
+} from './plugin/registration.js';
 export { PluginRegistry } from './plugin/registry.js';
 export type * from './plugin/types.js';
+export {
+  errorLine,
+  isThrottling,
+  isTransient,
+  limited,
+  RateLimiter,
+  retrying,
+  retryNotices,
+  withRetries,
+} from './retry.js';
 export { isSecret, redact, Secret, secret } from './secret.js';

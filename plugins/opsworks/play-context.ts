@@ -42,7 +42,10 @@ export class RegisterPlay {
 export const REGISTER_PLAY = definePlayState<RegisterPlay>(
   'opsworks register',
   (state) => new RegisterPlay(() => registrationParts(state)),
-  (play) => play.clients.destroy(),
+  (play) => {
+    play.ledger.stopHeartbeats();
+    play.clients.destroy();
+  },
 );
 
 export function playOf(state: PlayState): RegisterPlay {

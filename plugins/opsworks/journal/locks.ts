@@ -1,12 +1,20 @@
-import { mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, stat, unlink, utimes } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { currentOwner, isAlive, type Owner } from './liveness.js';
 
 /**
  * One owner per host and stack at a time: two runs on the same stack never
  * work on the same host at once. A lock is a small file made with O_EXCL;
- * a lock whose owner died is stale and taken over.
+ * a lock whose owner died is stale and taken over. While held, its
+ * modification time is refreshed every LOCK_HEARTBEAT_MS (a heartbeat): a
+ * lock from another machine, whose process cannot be checked from here, is
+ * stale once it has not been refreshed for FOREIGN_LOCK_STALE_MS (that
+ * machine crashed, lost its network, or was closed).
  */
+export const LOCK_HEARTBEAT_MS = 30_000;
+/** Twenty missed heartbeats: far beyond a busy machine's pause, short enough not to block the fleet for long. */
+export const FOREIGN_LOCK_STALE_MS = 10 * 60_000;
 export interface LockHolder extends Owner {
   run: string;
 }
@@ -25,6 +33,9 @@ export class HostLocks {
     readonly run: string,
   ) {}
 
+  readonly #held = new Set<string>();
+  #timer: NodeJS.Timeout | undefined;
+
   #path(host: string): string {
     return join(this.root, this.stack, 'locks', fileName(host));
   }
@@ -42,6 +53,7 @@ export class HostLocks {
         } finally {
           await fd.close();
         }
+        this.#hold(path);
         return { ok: true };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -54,7 +66,7 @@ export class HostLocks {
         // Torn by a crash between create and write: its owner is gone.
       }
       if (holder && holder.run === this.run) return { ok: true };
-      if (holder && isAlive(holder)) return { ok: false, holder };
+      if (holder && (await this.#alive(path, holder))) return { ok: false, holder };
       // Stale: take it over, unless someone else already did.
       const again = await readFile(path, 'utf8').catch(() => '');
       if (again === text) await unlink(path).catch(() => undefined);
@@ -63,8 +75,41 @@ export class HostLocks {
     return { ok: false, holder };
   }
 
+  /** Same machine: its process is checked. Another machine: alive while its heartbeat is fresh. */
+  async #alive(path: string, holder: LockHolder): Promise<boolean> {
+    if (holder.machine === hostname()) return isAlive(holder);
+    const updated = await stat(path).then(
+      (s) => s.mtimeMs,
+      () => 0,
+    );
+    return Date.now() - updated < FOREIGN_LOCK_STALE_MS;
+  }
+
+  #hold(path: string): void {
+    this.#held.add(path);
+    if (!this.#timer) {
+      this.#timer = setInterval(() => void this.heartbeat(), LOCK_HEARTBEAT_MS);
+      // The heartbeat never keeps the process alive on its own.
+      this.#timer.unref();
+    }
+  }
+
+  /** Refreshes every lock this run holds (the timer calls it; tests call it directly). */
+  async heartbeat(): Promise<void> {
+    const now = new Date();
+    await Promise.all([...this.#held].map((path) => utimes(path, now, now).catch(() => undefined)));
+  }
+
+  /** Stops the heartbeat (the play ended); the locks themselves are released per host. */
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
   async release(host: string): Promise<void> {
     const path = this.#path(host);
+    this.#held.delete(path);
+    if (this.#held.size === 0) this.stop();
     const text = await readFile(path, 'utf8').catch(() => '');
     try {
       if ((JSON.parse(text) as LockHolder).run !== this.run) return;

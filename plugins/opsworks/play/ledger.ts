@@ -90,6 +90,11 @@ export class RunLedger {
     return pending;
   }
 
+  /** Stops the lock heartbeats (when the play ends). */
+  stopHeartbeats(): void {
+    for (const locks of this.#locks.values()) locks.stop();
+  }
+
   /** Every journal this play wrote, closed with an `end` record. */
   async endJournals(): Promise<void> {
     await Promise.all([...this.#journals.values()].map((j) => j.end()));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { newRunId, RunJournal } from '../../../../plugins/opsworks/journal/journal.js';
-import { HostLocks } from '../../../../plugins/opsworks/journal/locks.js';
+import { FOREIGN_LOCK_STALE_MS, HostLocks } from '../../../../plugins/opsworks/journal/locks.js';
 import { loadPending } from '../../../../plugins/opsworks/journal/reconcile.js';
 import { isOpen, parseJournal } from '../../../../plugins/opsworks/journal/records.js';
 import { LocalJournalStore } from '../../../../plugins/opsworks/journal/store.js';
@@ -143,5 +143,34 @@ describe('host locks', () => {
     expect(await a.acquire('web2')).toEqual({ ok: true });
     // Host names that are not plain file names are encoded, never used as paths.
     expect(await a.acquire('../../etc/x')).toEqual({ ok: true });
+    a.stop();
+    b.stop();
+  });
+
+  it('a lock from another machine is alive while its heartbeat is fresh, stale after FOREIGN_LOCK_STALE_MS', async () => {
+    const root = dir();
+    const { mkdirSync, writeFileSync, utimesSync } = await import('node:fs');
+    mkdirSync(join(root, 's', 'locks'), { recursive: true });
+    const path = join(root, 's', 'locks', 'web1.lock');
+    writeFileSync(path, JSON.stringify({ run: 'run-far', pid: 1, machine: 'another-machine' }));
+    const me = new HostLocks(root, 's', 'run-me');
+    expect(await me.acquire('web1')).toMatchObject({ ok: false, holder: { machine: 'another-machine' } });
+    const old = new Date(Date.now() - FOREIGN_LOCK_STALE_MS - 60_000);
+    utimesSync(path, old, old);
+    expect(await me.acquire('web1')).toEqual({ ok: true });
+    me.stop();
+  });
+
+  it("the holder's heartbeat refreshes its locks, so another machine sees them alive", async () => {
+    const root = dir();
+    const { statSync, utimesSync } = await import('node:fs');
+    const a = new HostLocks(root, 's', 'run-a');
+    expect(await a.acquire('web1')).toEqual({ ok: true });
+    const path = join(root, 's', 'locks', 'web1.lock');
+    const old = new Date(Date.now() - FOREIGN_LOCK_STALE_MS - 60_000);
+    utimesSync(path, old, old);
+    await a.heartbeat();
+    expect(Date.now() - statSync(path).mtimeMs).toBeLessThan(FOREIGN_LOCK_STALE_MS);
+    await a.release('web1');
   });
 });
