@@ -63,11 +63,14 @@ function measure(
   const timeFile = join(cwd, 'time.out');
   rmSync(timeFile, { force: true });
   const started = performance.now();
-  const child = spawnSync('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, command, ...args], {
+  // timeout(1) inside time(1): at the cap the tool itself is stopped (killing time(1)
+  // would leave it running), and time(1) still reports what it used.
+  const cap = ['timeout', '-k', '5', String(CAP_MS / 1000)];
+  const child = spawnSync('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, ...cap, command, ...args], {
     cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: CAP_MS,
+    timeout: CAP_MS + 30_000,
     maxBuffer: 64 * 1024 * 1024,
   });
   const wallMs = performance.now() - started;
@@ -78,6 +81,7 @@ function measure(
     .split(' ')
     .map(Number);
   const floorFailed = /^failed (\d+)/m.exec(String(child.stdout))?.[1];
+  if (child.status === 124) console.log(`    ${label} stopped at the cap (${CAP_MS / 1000} s)`);
   const ok = child.status === 0 && (floorFailed === undefined || floorFailed === '0');
   if (!ok) {
     const why = child.error
