@@ -25,6 +25,8 @@ import { BENCH_RC_USER, BENCH_USER, type BenchFleet, startBenchFleet } from './s
 
 const FORKS = 100;
 const MAX_HANDSHAKES = 32;
+/** The floor waits 60 s for a handshake; runner and ansible get the same (a loaded machine is slow to answer). */
+const CONNECT_TIMEOUT_S = 60;
 const ANSIBLE_UP_TO = 100;
 /** Each tool's run is killed past this: the bench is bounded whatever the machine does. */
 const CAP_MS = 300_000;
@@ -153,6 +155,7 @@ async function main(): Promise<void> {
         'host_key_checking = False',
         'retry_files_enabled = False',
         'interpreter_python = /usr/bin/python3',
+        `timeout = ${CONNECT_TIMEOUT_S}`,
         `forks = ${FORKS}`,
         '',
         '[ssh_connection]',
@@ -208,6 +211,8 @@ async function main(): Promise<void> {
           String(FORKS),
           '--host-key-checking',
           'off',
+          '-T',
+          String(CONNECT_TIMEOUT_S),
         ];
         if (c.become) runnerArgs.push('-e', '@become.json');
         const runner = measure('runner', process.execPath, runnerArgs, fleet.dir, env);
