@@ -25,6 +25,8 @@ export type { RunPlayOptions } from './play/run-play.js';
 export { loadProject, runPlay } from './play/run-play.js';
 export { evaluate, render } from './play/template.js';
 export { defineModule, definePlugin } from './plugin/define-plugin.js';
+export type { PlayState, PlayStateKey } from './plugin/play-state.js';
+export { definePlayState, PlayStore } from './plugin/play-state.js';
 export { PluginRegistry } from './plugin/registry.js';
 export type * from './plugin/types.js';
 export { isSecret, redact, Secret, secret } from './secret.js';

@@ -63,6 +63,17 @@ export const faultsSchema = z
     vanishOnUpload: z.array(z.object({ host: z.string(), path: z.string().optional() }).strict()),
     /** The next N fetches of the agent installer fail with 500 InternalError; `always` fails every one. */
     installerFetchFailures: z.union([z.number().int().min(0), z.literal('always')]),
+    /**
+     * The next N requests to any EC2-class host's metadata service have their connection closed
+     * without an answer (as a kept-alive socket the service dropped): an agent's network failure.
+     */
+    metadataDrops: z.number().int().min(0),
+    /** SSM activations (by ID, or `all`) that count as expired now, whatever their ExpirationDate. */
+    ssmExpireActivations: z.union([z.literal('all'), z.array(z.string())]),
+    /** SSM activations (by ID, or `all`) whose registration limit counts as reached. */
+    ssmLimitReached: z.union([z.literal('all'), z.array(z.string())]),
+    /** Sandbox host names whose agent's RegisterManagedInstance is refused. */
+    ssmRefuseRegistration: z.array(z.string()),
   })
   .strict();
 
@@ -86,6 +97,10 @@ export function noFaults(): Faults {
     vanishDuring: [],
     vanishOnUpload: [],
     installerFetchFailures: 0,
+    metadataDrops: 0,
+    ssmExpireActivations: [],
+    ssmLimitReached: [],
+    ssmRefuseRegistration: [],
   };
 }
 
@@ -221,6 +236,27 @@ export class FaultController {
     if (left === 'always') return true;
     if (left <= 0) return false;
     this.#faults.installerFetchFailures = left - 1;
+    return true;
+  }
+
+  activationExpired(activationId: string): boolean {
+    const knob = this.#faults.ssmExpireActivations;
+    return knob === 'all' || knob.includes(activationId);
+  }
+
+  activationLimitReached(activationId: string): boolean {
+    const knob = this.#faults.ssmLimitReached;
+    return knob === 'all' || knob.includes(activationId);
+  }
+
+  ssmRegistrationRefused(host: string): boolean {
+    return this.#faults.ssmRefuseRegistration.includes(host);
+  }
+
+  /** Counts one metadata request down; true when this one must be dropped unanswered. */
+  metadataRequestDropped(): boolean {
+    if (this.#faults.metadataDrops <= 0) return false;
+    this.#faults.metadataDrops -= 1;
     return true;
   }
 }

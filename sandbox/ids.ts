@@ -25,3 +25,7 @@ export const sessionToken = (): string => randomBytes(96).toString('base64');
 export const ec2InstanceId = (): string => `i-${randomBytes(9).toString('hex').slice(0, 17)}`;
 export const vpcId = (): string => `vpc-${randomBytes(9).toString('hex').slice(0, 17)}`;
 export const requestId = (): string => randomUUID();
+/** SSM managed node IDs: `mi-` and 17 hex digits. */
+export const managedInstanceId = (): string => `mi-${randomBytes(9).toString('hex').slice(0, 17)}`;
+/** SSM activation codes: 20 characters of base64's alphabet, as AWS hands them out. */
+export const activationCode = (): string => randomBytes(15).toString('base64');

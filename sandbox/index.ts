@@ -12,6 +12,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { handleAdmin } from './admin.js';
 import { buildInstaller } from './agent/installer.js';
+import { buildSsmAgentPackage, SSM_AGENT_KEYS, ssmAgentBucket } from './agent/ssm-package.js';
 import type { AwsContext, CallRecord, CommandRecord } from './aws/context.js';
 import { schedule } from './aws/opsworks/lifecycle.js';
 import { newStack } from './aws/opsworks/stacks.js';
@@ -35,7 +36,7 @@ export type { SandboxStateView } from './view.js';
 
 /**
  * The runner sandbox: an embedded OpsWorks-compatible AWS endpoint (OpsWorks,
- * IAM, S3, EC2, STS, all SigV4-verified) plus a fleet of local SSH hosts, for
+ * SSM, IAM, S3, EC2, STS, all SigV4-verified) plus a fleet of local SSH hosts, for
  * the README's default target and the end-to-end tests.
  */
 export interface SandboxOptions {
@@ -111,7 +112,7 @@ export interface Sandbox {
   commands(host?: string): CommandRecord[];
   /** Every AWS call, oldest first (at most the last 10,000). */
   calls(): CallRecord[];
-  /** Every secret access key this sandbox handed out (CreateAccessKey), deleted ones too, for tests that prove none leaked. */
+  /** Every secret this sandbox handed out (CreateAccessKey's secret keys, CreateActivation's codes), deleted ones too, for tests that prove none leaked. */
   issuedSecrets(): string[];
   /** Drives an instance to a status now (e.g. `setup_failed`, `connection_lost`). */
   setInstanceStatus(instanceId: string, status: OpsWorksStatus): void;
@@ -177,6 +178,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const initialFaults = faults.get();
   let endpoint = '';
   let installer: Buffer = Buffer.alloc(0);
+  /** Built once the endpoint is known (its config points the agent at it). */
+  let ssmAgent: Buffer | undefined;
   const ctx: AwsContext = {
     state: persisted?.aws ?? emptyAwsState(),
     region,
@@ -192,7 +195,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     clock,
     registrationDelayMs: options.registrationDelayMs ?? D.DEFAULT_REGISTRATION_DELAY_MS,
     ec2Hosts: () => [],
+    sandboxHosts: () => [],
     installerBucket: D.INSTALLER_BUCKET,
+    ssmAgentBucket: ssmAgentBucket(region),
     assetsBucket: D.ASSETS_BUCKET,
     installerKey: D.INSTALLER_KEY,
     installer: () => installer,
@@ -208,6 +213,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 
   const seed = (state: AwsState) => {
+    // State files written before the sandbox spoke SSM have no SSM part.
+    state.ssm ??= { activations: {}, nodes: {} };
     if (!state.stacks[meta.stackId]) {
       newStack(ctx, {
         StackId: meta.stackId,
@@ -237,13 +244,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     for (const b of [D.INSTALLER_BUCKET, D.ASSETS_BUCKET]) {
       state.buckets[b] ??= { createdAt: new Date(clock()).toISOString(), objects: {} };
     }
-    state.buckets[D.INSTALLER_BUCKET].objects[D.INSTALLER_KEY] = {
-      body: installer.toString('base64'),
-      etag: `"${createHash('md5').update(installer).digest('hex')}"`,
-      contentType: 'application/x-gzip',
-      lastModified: new Date(clock()).toISOString(),
-    };
+    state.buckets[D.INSTALLER_BUCKET].objects[D.INSTALLER_KEY] = objectOf(installer);
+    if (ssmAgent) {
+      state.buckets[ctx.ssmAgentBucket] ??= { createdAt: new Date(clock()).toISOString(), objects: {} };
+      const bucket = state.buckets[ctx.ssmAgentBucket];
+      for (const key of SSM_AGENT_KEYS) bucket.objects[key] = objectOf(ssmAgent);
+    }
   };
+  const objectOf = (body: Buffer) => ({
+    body: body.toString('base64'),
+    etag: `"${createHash('md5').update(body).digest('hex')}"`,
+    contentType: 'application/x-gzip',
+    lastModified: new Date(clock()).toISOString(),
+  });
 
   installer = await buildInstaller();
   seed(ctx.state);
@@ -263,6 +276,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     options.port ?? 0,
   );
   endpoint = server.url;
+  ssmAgent = await buildSsmAgentPackage(endpoint);
+  seed(ctx.state);
 
   let fleet: Awaited<ReturnType<typeof startFleet>>;
   try {
@@ -292,6 +307,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   const ec2 = fleet.hosts.flatMap((h) => (h.ec2 ? [h.ec2] : []));
   ctx.ec2Hosts = () => ec2;
+  ctx.sandboxHosts = () =>
+    fleet.hosts.map((h) => ({
+      name: h.name,
+      address: h.address,
+      root: h.root,
+      up: h.ssh.listening && !h.ssh.gone,
+    }));
   meta.hosts = fleet.hosts.map((h) => ({
     name: h.name,
     hostKey: h.hostPrivateKey,

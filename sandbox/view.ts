@@ -1,5 +1,7 @@
 import type { AwsContext } from './aws/context.js';
 import { advance } from './aws/opsworks/lifecycle.js';
+import { isExpired } from './aws/ssm/activations.js';
+import { pingStatus } from './aws/ssm/ping.js';
 import type { Faults } from './faults.js';
 import type { IamGroup, Layer, OpsInstance, OpsWorksStatus, Stack } from './state/model.js';
 
@@ -27,6 +29,25 @@ export interface SandboxStateView {
     groups: IamGroup[];
   };
   buckets: Record<string, Array<{ key: string; size: number }>>;
+  /** SSM activations (never their codes) and managed nodes (never their public keys). */
+  ssm: {
+    activations: Array<{
+      ActivationId: string;
+      IamRole: string;
+      RegistrationLimit: number;
+      RegistrationsCount: number;
+      ExpirationDate: string;
+      Expired: boolean;
+      Tags: Array<{ Key: string; Value: string }>;
+    }>;
+    nodes: Array<{
+      InstanceId: string;
+      ActivationId: string;
+      host?: string;
+      PingStatus: string;
+      Tags: Array<{ Key: string; Value: string }>;
+    }>;
+  };
   hosts: Array<{
     name: string;
     address: string;
@@ -80,6 +101,24 @@ export function stateView(
         Object.entries(b.objects).map(([key, o]) => ({ key, size: Buffer.byteLength(o.body, 'base64') })),
       ]),
     ),
+    ssm: {
+      activations: Object.values(s.ssm.activations).map((a) => ({
+        ActivationId: a.ActivationId,
+        IamRole: a.IamRole,
+        RegistrationLimit: a.RegistrationLimit,
+        RegistrationsCount: a.RegistrationsCount,
+        ExpirationDate: new Date(a.ExpirationDate).toISOString(),
+        Expired: isExpired(ctx, a),
+        Tags: structuredClone(a.Tags),
+      })),
+      nodes: Object.values(s.ssm.nodes).map((n) => ({
+        InstanceId: n.InstanceId,
+        ActivationId: n.ActivationId,
+        ...(n.host ? { host: n.host } : {}),
+        PingStatus: pingStatus(ctx, n),
+        Tags: structuredClone(n.Tags),
+      })),
+    },
     hosts,
     faults: ctx.faults.get(),
     counts: { instancesByStatus: byStatus, calls: ctx.calls.length, commands: commandCount },

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse } from 'yaml';
 import { RunnerError } from '../errors.js';
+import { expandHome } from '../expand-home.js';
 import type { Vars } from '../inventory/types.js';
+import { isMapping, loadYamlOrJson, toPlain } from '../inventory/yaml-load.js';
 import { splitShellWords } from '../play/module-args.js';
 
 /**
@@ -18,7 +19,7 @@ export function parseExtraVars(values: string[], cwd: string): Vars {
 function parseOne(value: string, cwd: string): Vars {
   const text = value.trim();
   if (text.startsWith('@')) {
-    const file = resolve(cwd, text.slice(1));
+    const file = resolve(cwd, expandHome(text.slice(1)));
     let content: string;
     try {
       content = readFileSync(file, 'utf8');
@@ -27,7 +28,7 @@ function parseOne(value: string, cwd: string): Vars {
     }
     return asMapping(parseYaml(content, file), `-e ${text}`);
   }
-  if (text.startsWith('{')) return asMapping(parseYaml(text, undefined), '-e');
+  if (text.startsWith('{')) return asMapping(parseYaml(text, '-e'), '-e');
   const out: Vars = {};
   for (const word of splitShellWords(text)) {
     const eq = word.indexOf('=');
@@ -37,21 +38,16 @@ function parseOne(value: string, cwd: string): Vars {
   return out;
 }
 
-function parseYaml(text: string, file: string | undefined): unknown {
-  try {
-    return parse(text, { version: '1.1' });
-  } catch (error) {
-    throw new RunnerError(
-      'YAML_SYNTAX',
-      `cannot parse extra vars: ${(error as Error).message.split('\n')[0]}`,
-      {
-        file,
-      },
-    );
-  }
+/**
+ * Extra vars as Ansible's DataLoader reads them, like vars files: JSON, else
+ * YAML 1.1 with PyYAML's rules; aliases checked, nesting bounded, errors with
+ * the file, line and column.
+ */
+function parseYaml(text: string, file: string): unknown {
+  return loadYamlOrJson(text, file).value;
 }
 
 function asMapping(value: unknown, where: string): Vars {
-  if (value && typeof value === 'object' && !Array.isArray(value)) return value as Vars;
+  if (isMapping(value)) return toPlain(value) as Vars;
   throw new RunnerError('USAGE', `${where}: extra vars must be a mapping`);
 }

@@ -20,10 +20,25 @@ function wantsPluginCommands(argv: string[]): boolean {
 }
 
 /**
+ * A reader that went away (`runner play … | head -1`) ends runner at once and
+ * quietly, as SIGPIPE ends other command-line tools (Node ignores SIGPIPE and
+ * would report EPIPE as a crash). Hosts mid-task lose their connection, as
+ * with any killed controller; a register run's journal finishes them next time.
+ */
+function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT.CLOSED_PIPE);
+    throw error;
+  });
+}
+
+/**
  * argv -> core API -> exit code. No logic of its own: every error a user can
  * cause becomes one line on stderr and an exit code from core/play/exit-code.
  */
 export async function main(argv: string[], io?: Partial<CliIO>): Promise<number> {
+  if (!io?.stdout) endQuietlyOnClosedPipe(process.stdout);
+  if (!io?.stderr) endQuietlyOnClosedPipe(process.stderr);
   let exitCode: number = EXIT.OK;
   const cli: CliIO = {
     stdout: io?.stdout ?? process.stdout,

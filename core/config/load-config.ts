@@ -58,8 +58,11 @@ export async function loadConfig(options: { cwd: string; file?: string }): Promi
     if (code === 'ENOENT' && file) {
       throw new RunnerError('CONFIG_NOT_FOUND', `config file not found: ${file}`, { file, cause: error });
     }
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new RunnerError('CONFIG_INVALID', `cannot read config: ${reason}`, { file, cause: error });
+    throw new RunnerError('CONFIG_INVALID', `cannot read config: ${parseFailure(error).reason}`, {
+      ...parseFailure(error),
+      file: parseFailure(error).file ?? file,
+      cause: error,
+    });
   }
   if (!result || result.isEmpty) return { config: {}, file: result?.filepath, dir: options.cwd };
   return {
@@ -67,6 +70,25 @@ export async function loadConfig(options: { cwd: string; file?: string }): Promi
     file: result.filepath,
     dir: dirname(result.filepath),
   };
+}
+
+/**
+ * A config file's parse error, whole and on one line: where (file, and line
+ * and column when the parser knows them) and why. cosmiconfig's own message is
+ * `YAML Error in <file>:` on a line of its own, then the reason and a code frame.
+ */
+function parseFailure(error: unknown): { reason: string; file?: string; line?: number; column?: number } {
+  if (!(error instanceof Error)) return { reason: String(error) };
+  const e = error as Error & { filepath?: string; reason?: string; mark?: { line: number; column: number } };
+  if (e.reason && e.mark) {
+    // js-yaml (cosmiconfig's YAML parser): 0-based mark.
+    return { reason: e.reason, file: e.filepath, line: e.mark.line + 1, column: e.mark.column + 1 };
+  }
+  const lines = e.message.split('\n').filter((l) => l.trim() !== '');
+  if (/^(YAML|JSON) Error in .*:$/.test(lines[0] ?? '')) lines.shift();
+  // Drop a code frame (` 2 | text`, `---^`) the one-line form cannot show.
+  const reason = lines.filter((l) => !/^\s*(\d+ \||-+\^)/.test(l)).join(' ');
+  return { reason: reason || e.message, ...(e.filepath ? { file: e.filepath } : {}) };
 }
 
 export function validateConfig(value: unknown, file: string): RunnerConfig {

@@ -20,7 +20,10 @@ const nowhere = () => ({});
 
 export function loadYamlOrJson(text: string, file: string): LoadedData {
   const json = tryJson(text);
-  if (json.ok) return { value: toMaps(json.value), locate: nowhere };
+  if (json.ok) {
+    checkNesting(json.value, file);
+    return { value: toMaps(json.value), locate: nowhere };
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     version: '1.1',
@@ -33,7 +36,7 @@ export function loadYamlOrJson(text: string, file: string): LoadedData {
   const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
   if (problem) {
     const pos = problem.linePos?.[0] ?? lineCounter.linePos(problem.pos[0]);
-    const message = problem.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    const message = yamlErrorText(problem.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''));
     throw new RunnerError('YAML_SYNTAX', `YAML syntax error: ${message}`, {
       file,
       line: pos?.line,
@@ -50,6 +53,7 @@ export function loadYamlOrJson(text: string, file: string): LoadedData {
       cause: e,
     });
   }
+  checkNesting(value, file);
   return {
     value,
     locate(path) {
@@ -71,6 +75,36 @@ export function loadYamlOrJson(text: string, file: string): LoadedData {
       }
     },
   };
+}
+
+/** Deeper than this Ansible fails too (Python's recursion limit); refusing here keeps every later walk safe. */
+export const MAX_NESTING = 500;
+
+/** The parser's own words for data nested too deeply to read, said plainly. */
+export function yamlErrorText(message: string): string {
+  return /Maximum call stack size exceeded/.test(message)
+    ? `nested too deeply (more than ${MAX_NESTING} levels)`
+    : message;
+}
+
+/** Refuses data nested deeper than MAX_NESTING, walking without recursion (so any depth is measured). */
+function checkNesting(value: unknown, file: string): void {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (depth > MAX_NESTING) {
+      throw new RunnerError('YAML_SYNTAX', `data nested more than ${MAX_NESTING} levels deep`, { file });
+    }
+    const children =
+      v instanceof Map
+        ? [...v.values()]
+        : Array.isArray(v)
+          ? v
+          : v && typeof v === 'object'
+            ? Object.values(v)
+            : [];
+    for (const child of children) stack.push([child, depth + 1]);
+  }
 }
 
 function tryJson(text: string): { ok: true; value: unknown } | { ok: false } {

@@ -1,4 +1,5 @@
 import type { Colors } from './colors.js';
+import { diffLines } from './diff-lines.js';
 import type { RunEvent, TaskResult } from './events.js';
 
 /** How many lines of a failed command's stderr/stdout are shown (the end, where the error is). */
@@ -49,12 +50,17 @@ export function resultLines(r: TaskResult, verbosity: number, c: Colors): string
   if (r.module === 'debug' && r.status === 'ok' && r.data) {
     return paint(`ok: [${r.host}] => ${JSON.stringify(r.data, null, 4)}`).split('\n');
   }
-  const quiet = (r.status === 'ok' || r.status === 'changed' || r.status === 'skipped') && verbosity < 1;
+  // Under --diff the change comes first, then the host it was on, as Ansible prints it.
+  const diff = (r.diff ?? []).flatMap((d) => diffLines(d, c));
+  const quiet =
+    (r.status === 'ok' || r.status === 'changed' || r.status === 'skipped') &&
+    verbosity < 1 &&
+    diff.length === 0;
   if (quiet) return [];
   const label = r.ignored ? 'failed (ignored)' : r.status;
   const rc = r.rc !== undefined && r.rc !== null && r.status === 'failed' ? ` rc=${r.rc}` : '';
   const msg = r.msg && r.status !== 'ok' && r.status !== 'changed' ? `: ${r.msg}` : '';
-  const lines = [paint(`${label}: [${r.host}] ${r.task}${rc}${msg}`)];
+  const lines = [...diff, paint(`${label}: [${r.host}] ${r.task}${rc}${msg}`)];
   const failed = r.status === 'failed';
   if (failed || verbosity >= 1) {
     // A failure shows the end of what the command said; -v shows all of it.

@@ -7,6 +7,19 @@ export type TaskStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable'
 /** `interrupted`: the run was stopped (Ctrl-C) before the host finished; never counted as ok. */
 export type HostStatus = 'ok' | 'failed' | 'unreachable' | 'skipped' | 'interrupted';
 
+/**
+ * What `--diff` shows for one file: its content (or, for `file`, its state as
+ * JSON) before and after, as Ansible's modules return `diff`. `prepared` is a
+ * line said instead of a diff (a binary or too large file).
+ */
+export interface FileDiff {
+  before: string;
+  after: string;
+  beforeHeader?: string;
+  afterHeader?: string;
+  prepared?: string;
+}
+
 export interface TaskResult {
   host: string;
   task: string;
@@ -21,6 +34,8 @@ export interface TaskResult {
   /** Module-specific data (registered as the task's result). */
   data?: Record<string, unknown>;
   ignored?: boolean;
+  /** Under --diff: how the module changed (or, with --check, would change) files. */
+  diff?: FileDiff[];
 }
 
 export interface HostStats {

@@ -4,6 +4,7 @@ import type { ConnectionRunOptions } from '../connection/types.js';
 import { isRunnerError } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
 import type { Recap, RecapRow, RunEvent, RunPhase, TaskResult } from '../output/events.js';
+import { PlayStore } from '../plugin/play-state.js';
 import type { PluginRegistry } from '../plugin/registry.js';
 import type { PlayHookContext } from '../plugin/types.js';
 import type { Secret } from '../secret.js';
@@ -36,6 +37,8 @@ export interface RunPlaybookOptions {
   forks: number;
   extraVars?: Vars;
   check?: boolean;
+  /** --diff: modules return how they change files; reporters show it. */
+  diff?: boolean;
   tags?: string[];
   skipTags?: string[];
   /** Start each play at the task of this name (earlier ones are not run). */
@@ -159,6 +162,7 @@ class PlayRun {
     this.magicVars = {
       playbook_dir: file ? dirname(file) : process.cwd(),
       ansible_check_mode: options.check ?? false,
+      ansible_diff_mode: options.diff ?? false,
     };
   }
 
@@ -173,6 +177,8 @@ class PlayRun {
       taskCount: phases.reduce((n, p) => n + p.tasks.length, 0),
     });
     const playVars = { ...(play.vars ?? {}) };
+    // The play's typed plugin state: lives exactly as long as this play, never in its vars.
+    const store = new PlayStore();
     const hookContext: PlayHookContext = {
       playbook: this.options.playbook.name,
       play: play.name,
@@ -180,7 +186,27 @@ class PlayRun {
       vars: playVars,
       emit,
       signal: this.signal,
+      state: store,
     };
+    try {
+      await this.runPlay(planned, index, lastPlayOf, playHosts, playVars, hookContext, store);
+    } finally {
+      await store.dispose();
+    }
+    emit({ type: 'play.end', play: play.name });
+  }
+
+  private async runPlay(
+    planned: PlannedPlay,
+    index: number,
+    lastPlayOf: Map<string, number>,
+    playHosts: HostState[],
+    playVars: Vars,
+    hookContext: PlayHookContext,
+    store: PlayStore,
+  ): Promise<void> {
+    const { play, phases } = planned;
+    const emit = this.options.emit;
     emit({ type: 'phase', phase: 'setup' });
     await this.options.registry.runHook('beforePlay', hookContext);
     const strategy = strategyFor(play.strategy);
@@ -194,7 +220,7 @@ class PlayRun {
         forks: this.options.forks,
         signal: this.signal,
         runTask: async (host, task) => {
-          await this.hostTask(host, play, task, playVars);
+          await this.hostTask(host, play, task, playVars, store);
           tasksThrough.set(host, (tasksThrough.get(host) ?? 0) + 1);
         },
         enterPhase: (phase) => {
@@ -243,7 +269,6 @@ class PlayRun {
       }
     }
     await this.options.registry.runHook('afterPlay', hookContext);
-    emit({ type: 'play.end', play: play.name });
   }
 
   finishHost(host: HostState): void {
@@ -258,7 +283,13 @@ class PlayRun {
     });
   }
 
-  private async hostTask(host: HostState, play: PlayDefinition, task: TaskDefinition, playVars: Vars) {
+  private async hostTask(
+    host: HostState,
+    play: PlayDefinition,
+    task: TaskDefinition,
+    playVars: Vars,
+    store: PlayStore,
+  ) {
     if (host.final) return;
     const emit = this.options.emit;
     const module = this.options.registry.modules.get(task.module)!;
@@ -277,6 +308,8 @@ class PlayRun {
         vars,
         become: taskBecome(host.name, play, task, vars, this.options.connectionDefaults?.becomePassword),
         check: this.options.check ?? false,
+        diff: this.options.diff ?? false,
+        state: store,
         signal: this.signal,
         killSignal: this.killSignal,
         connect: () => connectHost(host, vars, this.options),

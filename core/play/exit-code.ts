@@ -5,7 +5,9 @@ import type { Recap } from '../output/events.js';
  * scripts written for it keep working:
  * 0 every host ok; 1 the run could not start (bad input); 2 usage error, or one
  * or more hosts failed; 4 one or more hosts unreachable, or (--syntax-check,
- * --list-*) the playbook does not parse; 6 both; 99 interrupted.
+ * --list-*) the playbook does not parse; 6 both; 99 interrupted; 141 the reader
+ * of the output went away (`runner … | head -1`), what a shell reports for a
+ * tool that SIGPIPE ended.
  */
 export const EXIT = {
   OK: 0,
@@ -15,6 +17,7 @@ export const EXIT = {
   UNREACHABLE_HOSTS: 4,
   PARSE_ERROR: 4,
   INTERRUPTED: 99,
+  CLOSED_PIPE: 141,
 } as const;
 
 export function exitCodeFor(recap: Recap, interrupted: boolean): number {

@@ -36,6 +36,7 @@ export interface RunPlayOptions {
   forks?: number;
   extraVars?: Vars;
   check?: boolean;
+  diff?: boolean;
   tags?: string[];
   skipTags?: string[];
   startAtTask?: string;
@@ -119,6 +120,7 @@ export async function runPlay(options: RunPlayOptions): Promise<RunOutcome> {
       forks: options.forks ?? config.forks ?? DEFAULTS.forks,
       extraVars: { ...(config.vars ?? {}), ...(options.extraVars ?? {}) },
       check: options.check,
+      diff: options.diff,
       tags: options.tags,
       skipTags: options.skipTags,
       startAtTask: options.startAtTask,

@@ -2,6 +2,7 @@ import type { BecomeSpec, Connection } from '../connection/types.js';
 import { isRunnerError, RunnerError } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
 import type { TaskResult, TaskStatus } from '../output/events.js';
+import type { PlayState } from '../plugin/play-state.js';
 import type { Contribution } from '../plugin/registry.js';
 import type { ModuleDefinition, ModuleResult } from '../plugin/types.js';
 import type { PlayDefinition, TaskDefinition } from './model.js';
@@ -33,6 +34,9 @@ export interface TaskRunContext {
   vars: Vars;
   become?: BecomeSpec;
   check: boolean;
+  diff?: boolean;
+  /** The play's typed plugin state, handed to the module as ctx.state. */
+  state: PlayState;
   /** Stops new work (retry delays end early). */
   signal: AbortSignal;
   /** Kills running commands: what modules pass to exec. */
@@ -195,6 +199,7 @@ async function runOnce(ctx: TaskRunContext, vars: Vars, started: number): Promis
       stderr: result.stderr,
       durationMs: Date.now() - started,
       data: result.data,
+      ...(result.diff?.length ? { diff: result.diff } : {}),
     },
     registered,
     facts: result.data?.ansible_facts as Vars | undefined,
@@ -238,6 +243,8 @@ async function callModule(
         connection: connection ?? noConnection(ctx.host),
         become: ctx.become,
         check: ctx.check,
+        diff: ctx.diff,
+        state: ctx.state,
         signal: ctx.killSignal,
         log: ctx.log,
         warn: ctx.warn,

@@ -13,6 +13,7 @@ import {
 import { fileNotFound, RunnerError } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
 import { checkAliases } from '../inventory/yaml-aliases.js';
+import { yamlErrorText } from '../inventory/yaml-load.js';
 import { pyyamlTags } from '../inventory/yaml11.js';
 import { PLAY_KEYWORDS, TASK_KEYWORDS } from './keywords.js';
 import type { PlaybookDefinition, PlayDefinition, SourceLocation, TaskDefinition } from './model.js';
@@ -66,12 +67,16 @@ export function parseYamlPlaybook(text: string, file: string): PlaybookDefinitio
   if (doc.errors.length > 0) {
     const error = doc.errors[0]!;
     const pos = lineCounter.linePos(error.pos[0]);
-    throw new RunnerError('YAML_SYNTAX', `YAML syntax error: ${error.message.split('\n')[0]}`, {
-      file,
-      line: pos.line,
-      column: pos.col,
-      cause: error,
-    });
+    throw new RunnerError(
+      'YAML_SYNTAX',
+      `YAML syntax error: ${yamlErrorText(error.message.split('\n')[0]!)}`,
+      {
+        file,
+        line: pos.line,
+        column: pos.col,
+        cause: error,
+      },
+    );
   }
   checkAliases(doc, lineCounter, file);
   const root = doc.contents;

@@ -21,7 +21,12 @@ function checkModule(check: CheckDefinition): ModuleDefinition<unknown> {
     description: `${check.phase} check ${check.name}`,
     supportsCheck: true,
     async run(ctx) {
-      const result = await check.run({ host: ctx.host, vars: ctx.vars, connection: ctx.connection });
+      const result = await check.run({
+        host: ctx.host,
+        vars: ctx.vars,
+        connection: ctx.connection,
+        state: ctx.state,
+      });
       if (result.level === 'fail')
         return { changed: false, failed: true, msg: result.message ?? `${check.name} failed` };
       if (result.level === 'notice') return { changed: false, msg: result.message, notice: result.message };

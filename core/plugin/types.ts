@@ -2,8 +2,9 @@ import type { Command } from 'commander';
 import type { ZodType } from 'zod';
 import type { BecomeSpec, Connection, ConnectionFactory } from '../connection/types.js';
 import type { InventorySourcePlugin, Vars } from '../inventory/types.js';
-import type { Reporter, RunEvent, TaskResult } from '../output/events.js';
+import type { FileDiff, Reporter, RunEvent, TaskResult } from '../output/events.js';
 import type { PlaybookDefinition } from '../play/model.js';
+import type { PlayState } from './play-state.js';
 
 /**
  * A plugin is a plain object. definePlugin() only returns its argument, for
@@ -36,7 +37,11 @@ export interface ModuleContext {
   become?: BecomeSpec;
   /** --check: predict, do not change. */
   check: boolean;
+  /** --diff: also return how files change, as `diff` in the result. */
+  diff?: boolean;
   signal: AbortSignal;
+  /** This play's typed state (`ctx.state.get(key)`, keys from definePlayState): shared by its hosts, gone when it ends. */
+  state: PlayState;
   /** Streams a line of output to reporters (shown with -v). */
   log(text: string, stream?: 'stdout' | 'stderr'): void;
   warn(message: string): void;
@@ -54,6 +59,8 @@ export interface ModuleResult {
   data?: Record<string, unknown>;
   /** A line for the recap's NOTICES (e.g. "12 security updates pending: apt-get upgrade"). */
   notice?: string;
+  /** Under --diff (ctx.diff): how files changed, shown as unified diffs. */
+  diff?: FileDiff[];
 }
 
 export interface ModuleDefinition<Args = unknown> {
@@ -84,6 +91,8 @@ export interface CheckContext {
   host: string;
   vars: Vars;
   connection: Connection;
+  /** This play's typed state, as modules see it. */
+  state: PlayState;
 }
 
 export interface CheckResult {
@@ -114,6 +123,8 @@ export interface PlayHookContext {
   vars: Vars;
   emit(event: RunEvent): void;
   signal: AbortSignal;
+  /** This play's typed state, shared with its modules and checks; disposed after afterPlay. */
+  state: PlayState;
 }
 
 export interface HostHookContext extends PlayHookContext {

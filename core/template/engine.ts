@@ -232,12 +232,16 @@ export class TemplateEngine {
       });
     }
     const reason = (error instanceof Error ? error.message : String(error))
+      // The engine recurses over the expression: a very deep one runs out of stack.
+      .replace(/.*Maximum call stack size exceeded.*/s, 'the expression is nested too deeply')
       .replace(/^\(unknown path\)\s*/, '')
       .replace(/\s*\[Line \d+, Column \d+\]\s*/g, ' ')
       .replace(/\s+/g, ' ')
       .replace(/^Error: /, '')
       .trim();
-    return new RunnerError('TEMPLATE_ERROR', `template error in "${label}": ${reason}`, { cause: error });
+    // A template pages long is named by its start: the line must stay one line.
+    const shown = label.length > 120 ? `${label.slice(0, 120)}…` : label;
+    return new RunnerError('TEMPLATE_ERROR', `template error in "${shown}": ${reason}`, { cause: error });
   }
 
   /** Names read by a template that are neither filters nor Jinja's own. */

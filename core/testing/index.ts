@@ -7,6 +7,7 @@
  */
 
 export type { Sandbox, SandboxHost, SandboxOptions } from '../../sandbox/index.js';
+export { PlayStore } from '../plugin/play-state.js';
 export type {
   MemoryConnectionKind,
   MemoryConnectionOptions,

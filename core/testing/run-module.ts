@@ -1,6 +1,7 @@
 import type { BecomeSpec, Connection } from '../connection/types.js';
 import type { Vars } from '../inventory/types.js';
 import { validateModuleArgs } from '../play/module-args.js';
+import { type PlayState, PlayStore } from '../plugin/play-state.js';
 import type { ModuleDefinition, ModuleResult } from '../plugin/types.js';
 import { memoryConnection, type Responder } from './memory-connection.js';
 
@@ -17,6 +18,12 @@ export interface RunModuleOptions {
   respond?: Responder;
   /** Run against a real connection instead (local, ssh, a sandbox host); you close it. */
   connection?: Connection;
+  /**
+   * The play state the module sees as ctx.state. Give one PlayStore to several
+   * runModule calls to share it as the tasks of one play do (you dispose it);
+   * without it, each call gets its own, disposed when the module returns.
+   */
+  state?: PlayState;
 }
 
 export interface ModuleRun {
@@ -53,19 +60,27 @@ export async function runModule<Args>(
     memory.factory.create({ host, address: host, port: 22, vars: options.vars ?? {} }, {});
   const logs: ModuleRun['logs'] = [];
   const warnings: string[] = [];
-  const result = await module.run(
-    {
-      host,
-      vars: options.vars ?? {},
-      connection,
-      become: options.become,
-      check: options.check ?? false,
-      signal: new AbortController().signal,
-      log: (text, stream = 'stdout') => logs.push({ text, stream }),
-      warn: (message) => warnings.push(message),
-    },
-    parsed,
-  );
+  const own = options.state ? undefined : new PlayStore();
+  const state = options.state ?? own!;
+  let result: ModuleResult;
+  try {
+    result = await module.run(
+      {
+        host,
+        vars: options.vars ?? {},
+        connection,
+        become: options.become,
+        check: options.check ?? false,
+        signal: new AbortController().signal,
+        log: (text, stream = 'stdout') => logs.push({ text, stream }),
+        warn: (message) => warnings.push(message),
+        state,
+      },
+      parsed,
+    );
+  } finally {
+    await own?.dispose();
+  }
   return {
     result,
     commands: memory.commands.get(host) ?? [],

@@ -1,10 +1,7 @@
 import { shQuote } from '../../core/connection/quote.js';
 import { definePlugin } from '../../core/plugin/define-plugin.js';
+import { type RegistrationRequest, registrationParts } from '../../core/plugin/registration.js';
 import type { CheckContext, CheckDefinition, CheckResult } from '../../core/plugin/types.js';
-import { AGENT_STATE_COMMAND, parseAgentState } from '../opsworks/agent-state.js';
-import { readRegisterOptions } from '../opsworks/options.js';
-import { playOf } from '../opsworks/play-context.js';
-import { hostnameTakenReason } from '../opsworks/validate.js';
 import { customHostsEntries, reservedMounts } from './host-files.js';
 import { parseUpdates, reminderNotice, UPDATES_COMMAND, updatesNotice } from './os-updates.js';
 
@@ -19,6 +16,12 @@ const PLAYBOOKS = ['register'];
 
 async function sh(ctx: CheckContext, command: string, timeoutMs = 60_000) {
   return ctx.connection.exec(command, { timeoutMs });
+}
+
+/** The host's registration request, as the play's service parsed it (once). */
+function requestOf(ctx: CheckContext): RegistrationRequest | undefined {
+  const parsed = registrationParts(ctx.state).service?.request(ctx);
+  return parsed?.ok ? parsed.value : undefined;
 }
 
 const fact = (ctx: CheckContext, key: string) => {
@@ -76,7 +79,7 @@ export const prerequisitesCheck: CheckDefinition = {
   phase: 'preflight',
   playbooks: PLAYBOOKS,
   async run(ctx) {
-    const push = String(ctx.vars.opsworks_agent_source ?? 'url') === 'push';
+    const push = requestOf(ctx)?.agentSource === 'push';
     const tools = [push ? undefined : 'curl', 'tar', 'sudo'].filter(Boolean).join(' ');
     const out = await sh(
       ctx,
@@ -120,13 +123,14 @@ export const installerReachableCheck: CheckDefinition = {
   phase: 'preflight',
   playbooks: PLAYBOOKS,
   async run(ctx) {
-    if (String(ctx.vars.opsworks_agent_source ?? 'url') === 'push')
-      return { level: 'pass', message: 'push mode' };
-    const parsed = readRegisterOptions(ctx.vars, ctx.host);
+    const service = registrationParts(ctx.state).service;
+    if (!service) return { level: 'pass', message: 'no registration service in this play' };
+    const parsed = service.request(ctx);
     if (!parsed.ok) return { level: 'pass', message: 'options invalid: reported by the options check' };
+    if (parsed.value.agentSource === 'push') return { level: 'pass', message: 'push mode' };
     let url: string;
     try {
-      url = (await playOf(ctx.vars).stack(parsed.options)).agentInstallerUrl;
+      url = (await service.context(ctx, parsed.value)).installerUrl;
     } catch {
       return { level: 'pass', message: 'stack not available: reported by the stack step' };
     }
@@ -146,28 +150,6 @@ export const installerReachableCheck: CheckDefinition = {
       level: 'fail',
       message: `the host cannot download the agent installer (${why}); open HTTPS out to S3, or set opsworks_agent_source=push`,
     };
-  },
-};
-
-export const hostnameUniqueCheck: CheckDefinition = {
-  name: 'hostname unique in the stack',
-  phase: 'preflight',
-  playbooks: PLAYBOOKS,
-  async run(ctx) {
-    const parsed = readRegisterOptions(ctx.vars, ctx.host);
-    if (!parsed.ok || !parsed.options.hostname) return { level: 'pass' };
-    let instances: Awaited<ReturnType<ReturnType<typeof playOf>['instances']>>;
-    try {
-      instances = await playOf(ctx.vars).instances(parsed.options);
-    } catch {
-      return { level: 'pass', message: 'stack not available: reported by the stack step' };
-    }
-    // A host whose agent is already installed may hold the name itself: the state step decides (it reads the agent config with become).
-    const agent = parseAgentState((await sh(ctx, AGENT_STATE_COMMAND)).stdout);
-    if (agent.present)
-      return { level: 'pass', message: 'agent present: checked by the registration state step' };
-    const reason = hostnameTakenReason(parsed.options.hostname, instances);
-    return reason ? { level: 'fail', message: reason } : { level: 'pass' };
   },
 };
 
@@ -192,7 +174,7 @@ export const reservedMountsCheck: CheckDefinition = {
   phase: 'post-setup',
   playbooks: PLAYBOOKS,
   async run(ctx) {
-    if (String(ctx.vars.opsworks_infrastructure_class ?? 'on-premises') !== 'ec2') return { level: 'pass' };
+    if (requestOf(ctx)?.infrastructureClass !== 'ec2') return { level: 'pass' };
     const found = reservedMounts((await sh(ctx, 'cat /proc/mounts')).stdout);
     return found.length
       ? {
@@ -227,7 +209,6 @@ export default definePlugin({
     prerequisitesCheck,
     libyamlCheck,
     installerReachableCheck,
-    hostnameUniqueCheck,
     osUpdatesCheck,
     reservedMountsCheck,
     etcHostsCheck,

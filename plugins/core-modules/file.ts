@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { z } from 'zod';
 import { shQuote } from '../../core/connection/quote.js';
+import type { FileDiff } from '../../core/output/events.js';
 import { defineModule } from '../../core/plugin/define-plugin.js';
 import type { ModuleContext, ModuleResult } from '../../core/plugin/types.js';
 import { boolArg, idArg } from './common-args.js';
@@ -50,20 +51,58 @@ export const file = defineModule<FileArgs>({
         : prev.type === 'link'
           ? 'link'
           : 'file');
-    switch (state) {
-      case 'absent':
-        return absent(ctx, path, prev);
-      case 'file':
-        return ensureFile(ctx, path, prev, args);
-      case 'directory':
-        return ensureDirectory(ctx, path, prev, args);
-      case 'touch':
-        return touch(ctx, path, prev, args);
-      case 'link':
-        return ensureLink(ctx, path, prev, args);
-    }
+    const result = await ensure(ctx, path, prev, state, args);
+    if (!ctx.diff || !result.changed || result.failed) return result;
+    return { ...result, diff: [stateDiff(path, prev, state, parseMode(args.mode))] };
   },
 });
+
+function ensure(
+  ctx: ModuleContext,
+  path: string,
+  prev: PathStat,
+  state: NonNullable<FileArgs['state']>,
+  args: FileArgs,
+): Promise<ModuleResult> {
+  switch (state) {
+    case 'absent':
+      return absent(ctx, path, prev);
+    case 'directory':
+      return ensureDirectory(ctx, path, prev, args);
+    case 'touch':
+      return touch(ctx, path, prev, args);
+    case 'link':
+      return ensureLink(ctx, path, prev, args);
+    default:
+      return ensureFile(ctx, path, prev, args);
+  }
+}
+
+/**
+ * What `--diff` shows for `file`, as Ansible's module returns it: the path, its
+ * state when that changes and its mode when that changes, as sorted JSON.
+ * (Owner and group changes are not shown.)
+ */
+function stateDiff(path: string, prev: PathStat, state: string, mode: number | undefined): FileDiff {
+  const before: Record<string, unknown> = { path };
+  const after: Record<string, unknown> = { path };
+  const prevState = prev.type === 'other' ? 'file' : prev.type;
+  if (prevState !== state) {
+    before.state = prevState;
+    after.state = state;
+  }
+  if (mode !== undefined && prev.type !== 'absent' && prev.mode !== mode) {
+    before.mode = formatMode(prev.mode);
+    after.mode = formatMode(mode);
+  }
+  return { before: sortedJson(before), after: sortedJson(after) };
+}
+
+/** Python's json.dumps(value, sort_keys=True, indent=4) and a newline, as Ansible serialises a diff. */
+function sortedJson(value: Record<string, unknown>): string {
+  const sorted = Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return `${JSON.stringify(sorted, null, 4)}\n`;
+}
 
 async function absent(ctx: ModuleContext, path: string, prev: PathStat): Promise<ModuleResult> {
   if (prev.type === 'absent') return { changed: false, data: { path, state: 'absent' } };

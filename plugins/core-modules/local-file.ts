@@ -1,15 +1,17 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { RunnerError } from '../../core/errors.js';
+import { expandHome } from '../../core/expand-home.js';
 import type { Vars } from '../../core/inventory/types.js';
 
 /**
  * Finds a controller-side file the way Ansible does for a playbook without
- * roles: an absolute path as is; else `<playbook_dir>/<kind>/<src>`, then
+ * roles: `~` and `~user` expanded (the controller's homes); an absolute path as is; else `<playbook_dir>/<kind>/<src>`, then
  * `<playbook_dir>/<src>` (kind is `files` for copy/script, `templates` for
  * template).
  */
-export function findLocalFile(vars: Vars, kind: 'files' | 'templates', src: string): string {
+export function findLocalFile(vars: Vars, kind: 'files' | 'templates', given: string): string {
+  const src = expandHome(given);
   if (isAbsolute(src)) {
     if (existsSync(src)) return src;
     throw notFound(src, [src]);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { shQuote } from '../../core/connection/quote.js';
+import type { FileDiff } from '../../core/output/events.js';
 import type { ModuleContext, ModuleResult } from '../../core/plugin/types.js';
 import { formatMode, type ModeArg, parseMode } from './file-mode.js';
 import { mustExec, type PathStat, sameId, statPath } from './remote-stat.js';
@@ -73,9 +74,13 @@ export async function writeFile(
   if (!contentChanged && !modeChanged && !ownerChanged && !groupChanged) {
     return { changed: false, data: { ...base, ...attrs(st) } };
   }
+  const diff =
+    ctx.diff && contentChanged
+      ? { diff: [await contentDiff(ctx, dest, exists ? st.size : undefined, content, options.src)] }
+      : {};
   if (ctx.check) {
     const mode = formatMode(wantMode ?? (exists ? st.mode : NEW_FILE_MODE));
-    return { changed: true, data: { ...base, mode } };
+    return { changed: true, data: { ...base, mode }, ...diff };
   }
   let backupFile: string | undefined;
   const chown = chownSpec(options.owner, options.group);
@@ -101,7 +106,42 @@ export async function writeFile(
   return {
     changed: true,
     data: { ...base, ...attrs(after), ...(backupFile ? { backup_file: backupFile } : {}) },
+    ...diff,
   };
+}
+
+/** Ansible's default `max_diff_size`: larger files are not diffed. */
+const MAX_DIFF_SIZE = 104_448;
+
+/**
+ * What `--diff` shows for a content change: the host's file as it is (read
+ * before anything is written; absent is empty) against the new content, with
+ * Ansible's words for what it does not diff (binary or too large).
+ */
+async function contentDiff(
+  ctx: ModuleContext,
+  dest: string,
+  destSize: number | undefined,
+  content: Buffer,
+  src: string | undefined,
+): Promise<FileDiff> {
+  const headers = {
+    ...(destSize !== undefined ? { beforeHeader: dest } : {}),
+    ...(src ? { afterHeader: src } : {}),
+  };
+  const skip = (prepared: string): FileDiff => ({ before: '', after: '', ...headers, prepared });
+  if (destSize !== undefined && destSize > MAX_DIFF_SIZE) {
+    return skip(`diff skipped: destination file size is greater than ${MAX_DIFF_SIZE}`);
+  }
+  if (content.length > MAX_DIFF_SIZE)
+    return skip(`diff skipped: source file size is greater than ${MAX_DIFF_SIZE}`);
+  if (content.includes(0)) return skip('diff skipped: source file appears to be binary');
+  let before = '';
+  if (destSize !== undefined) {
+    before = await mustExec(ctx, `cat -- ${shQuote(dest)}`, `cannot read ${dest}`);
+    if (before.includes('\0')) return skip('diff skipped: destination file appears to be binary');
+  }
+  return { before, after: content.toString('utf8'), ...headers };
 }
 
 function failed(msg: string, dest: string): ModuleResult {

@@ -2,8 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { credentialProvidersSdk } from '../opsworks/aws-sdk.js';
-import type { ControllerCredentials } from '../opsworks/options.js';
+import { credentialProvidersSdk } from './aws-sdk.js';
+
+/** The controller credential modes this plugin provides. */
+export type ControllerCredentials = 'default' | 'profile' | 'env' | 'instance-role';
 
 /**
  * Controller credential modes: whose AWS identity runner (the workstation)

@@ -1,97 +1,35 @@
-import {
-  alreadyRegistered,
-  awsMessage,
-  registerStep,
-  rollbackHost,
-  stackOrFailure,
-  withRollback,
-} from '../opsworks/support.js';
-import { createAgentUser } from './iam-user.js';
+import { definePlayState } from '../../core/plugin/play-state.js';
+import { registrationStep } from '../../core/plugin/registration.js';
+import { type ControllerCredentials, shadowFacts, shadowWarning } from './controller.js';
+
+/** Warned once per play, not per host. */
+const WARNED = definePlayState('credentials warned', () => new Set<string>());
 
 /**
- * `opsworks_agent_credentials`: the agent credential mode.
- *  - `iam-user`: an IAM user for this host in the stack's group, with the
- *    registration policy (or the 15-minute inline fallback) and an access
- *    key; the secret key stays in memory, wrapped as a Secret, until the
- *    install step writes it into the host's 0600 preconfig;
- *  - `instance-profile` (EC2 only): nothing to make, the agent uses the
- *    instance's role.
- * What it made is kept per host so a failure later in the play removes it.
+ * `opsworks_agent_credentials`: what the agent registers with, per the agent
+ * credential mode (`iam-user`: an IAM user and access key for this host;
+ * `instance-profile` on EC2: nothing to make), made by the play's
+ * registration service for the target the infrastructure class resolved.
  */
-export const agentCredentials = registerStep({
+export const agentCredentials = registrationStep({
   description: 'Make the IAM user and access key the agent registers with (or use the instance profile).',
   local: true,
-  async run(ctx, { options: o, play }) {
-    const already = alreadyRegistered(ctx.vars);
-    if (already)
-      return { changed: false, msg: `already registered as ${already.instance_id}: no credentials made` };
-    if (o.agentCredentials === 'instance-profile') {
-      return {
-        changed: false,
-        msg: 'instance-profile: the agent uses the EC2 instance role',
-        data: { mode: 'instance-profile' },
-      };
+  async run(ctx, { service, request, parts }) {
+    const warned = ctx.state.get(WARNED);
+    const mode = String(ctx.vars.opsworks_controller_credentials ?? 'default');
+    if (!warned.has('controller')) {
+      warned.add('controller');
+      const shadow = shadowWarning(mode as ControllerCredentials, shadowFacts());
+      if (shadow) ctx.warn(shadow);
     }
-    const target = ctx.vars.opsworks_target as { iam_name?: string } | undefined;
-    if (!target?.iam_name)
+    if (service.registered(ctx)) return { changed: false, msg: 'already registered: no credentials made' };
+    const target = parts.targets.get(ctx.host);
+    if (!target)
       return {
         changed: false,
         failed: true,
-        msg: 'no opsworks_target fact: resolve the infrastructure class first',
+        msg: 'no target for this host: resolve the infrastructure class first',
       };
-    if (ctx.check) return { changed: true, msg: `would make an IAM user for ${target.iam_name}` };
-    const record = play.host(ctx.host);
-    if (record.credentials && record.iam?.user) {
-      return {
-        changed: false,
-        msg: `IAM user ${record.iam.user} already made in this run`,
-        data: { mode: 'iam-user', user: record.iam.user },
-      };
-    }
-    const fetched = await stackOrFailure(play, o);
-    if ('failure' in fetched) return fetched.failure;
-    const { stack } = fetched;
-    record.iam ??= {};
-    record.options = o;
-    record.committed = false;
-    try {
-      const user = await createAgentUser(
-        {
-          iam: play.clients(o).iam,
-          limiter: play.iamLimiter,
-          retry: {
-            attempts: 8,
-            baseMs: 200,
-            capMs: 10_000,
-            signal: ctx.signal,
-            // A transient failure is retried, and said so (throttling is routine and stays quiet).
-            onRetry: (error, attempt) =>
-              ctx.warn(`IAM: ${awsMessage(error)}: transient, retrying (attempt ${attempt + 1} of 8)`),
-          },
-          journal: play.journal(o).forHost(ctx.host),
-        },
-        { stackId: stack.stackId, stackName: stack.name, stackArn: stack.arn, iamName: target.iam_name },
-        record.iam,
-      );
-      record.credentials = { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey };
-      if (user.inlinePolicy) {
-        ctx.warn(
-          `AttachUserPolicy was denied: put the inline policy OpsWorks-Instance on ${user.userName} (RegisterInstance on the stack for 15 minutes)`,
-        );
-      }
-      return {
-        changed: true,
-        msg: `IAM user ${user.userName}${user.inlinePolicy ? ' (inline policy)' : ''}, access key ${user.accessKeyId}`,
-        data: {
-          mode: 'iam-user',
-          user: user.userName,
-          access_key_id: user.accessKeyId,
-          inline_policy: user.inlinePolicy,
-        },
-      };
-    } catch (error) {
-      const rollback = await rollbackHost(play, o, record, { deregister: false });
-      return { changed: false, failed: true, msg: withRollback(`IAM: ${awsMessage(error)}`, rollback) };
-    }
+    return service.createCredentials(ctx, request, target);
   },
 });

@@ -1,8 +1,12 @@
 import { hostname as localHostname } from 'node:os';
 import { definePlugin } from '../../core/plugin/define-plugin.js';
+import {
+  type RegistrationTarget,
+  registrationNames,
+  registrationStep,
+} from '../../core/plugin/registration.js';
 import type { ModuleDefinition } from '../../core/plugin/types.js';
-import { awsMessage, registerStep, stackOrFailure } from '../opsworks/support.js';
-import { regionMismatchReason, registrationNames } from '../opsworks/validate.js';
+import { EC2_CLIENTS, ec2Client } from './clients.js';
 import { identityDocument } from './imds.js';
 import { addressOf, findInstance } from './lookup.js';
 
@@ -14,16 +18,19 @@ import { addressOf, findInstance } from './lookup.js';
  * public IP, else its private IP (with a warning). runner connects where the
  * inventory says; a different address is reported, not silently used.
  */
-export const infraEc2 = registerStep({
+export const infraEc2 = registrationStep({
   description: 'Resolve an EC2 target to exactly one instance in the stack VPC.',
   local: true,
-  async run(ctx, { options: o, play }) {
+  async run(ctx, { service, request: o, parts }) {
     if (o.infrastructureClass !== 'ec2') {
       return { changed: false, skipped: true, msg: `infrastructure class is ${o.infrastructureClass}` };
     }
-    const fetched = await stackOrFailure(play, o);
-    if ('failure' in fetched) return fetched.failure;
-    const { stack } = fetched;
+    let stack: Awaited<ReturnType<typeof service.context>>;
+    try {
+      stack = await service.context(ctx, o);
+    } catch (error) {
+      return { changed: false, failed: true, msg: oneLine(error) };
+    }
     let lookupTarget = o.ec2InstanceId ?? o.target;
     if (o.local) {
       try {
@@ -38,10 +45,10 @@ export const infraEc2 = registerStep({
     if (!lookupTarget) return { changed: false, failed: true, msg: 'no EC2 target for this host' };
     let found: Awaited<ReturnType<typeof findInstance>>;
     try {
-      play.count('ec2:DescribeInstances');
-      found = await findInstance(play.clients(o).ec2(stack.region), lookupTarget, stack.vpcId);
+      const client = ec2Client(ctx.state.get(EC2_CLIENTS), stack.region, service.controller(ctx, o));
+      found = await findInstance(client, lookupTarget, stack.vpcId);
     } catch (error) {
-      return { changed: false, failed: true, msg: `EC2 DescribeInstances: ${awsMessage(error)}` };
+      return { changed: false, failed: true, msg: `EC2 DescribeInstances: ${oneLine(error)}` };
     }
     if (!found.ok) return { changed: false, failed: true, msg: found.reason };
     const instance = found.instance;
@@ -60,24 +67,51 @@ export const infraEc2 = registerStep({
       target: ctx.host,
       localHostname: localHostname(),
     });
-    const target = {
-      infrastructure_class: 'ec2',
+    const target: RegistrationTarget = {
+      infrastructureClass: 'ec2',
       address: o.local ? 'localhost' : (address ?? connectAddress),
-      iam_name: names.iamName,
-      hostname: names.hostnameForAgent ?? null,
-      private_ip: null,
-      public_ip: null,
-      ec2_instance_id: instance.InstanceId ?? null,
-      ec2_private_ip: instance.PrivateIpAddress ?? null,
-      ec2_public_ip: instance.PublicIpAddress ?? null,
+      identityName: names.identityName,
+      ...(names.hostnameForAgent ? { hostname: names.hostnameForAgent } : {}),
+      ...(instance.InstanceId ? { ec2InstanceId: instance.InstanceId } : {}),
+      ...(instance.PrivateIpAddress ? { ec2PrivateIp: instance.PrivateIpAddress } : {}),
+      ...(instance.PublicIpAddress ? { ec2PublicIp: instance.PublicIpAddress } : {}),
     };
+    parts.targets.set(ctx.host, target);
     return {
       changed: false,
       msg: `EC2 ${instance.InstanceId} at ${target.address}`,
-      data: { ansible_facts: { opsworks_target: target } },
+      data: {
+        ansible_facts: {
+          opsworks_target: {
+            infrastructure_class: 'ec2',
+            address: target.address,
+            iam_name: target.identityName,
+            hostname: target.hostname ?? null,
+            private_ip: null,
+            public_ip: null,
+            ec2_instance_id: instance.InstanceId ?? null,
+            ec2_private_ip: instance.PrivateIpAddress ?? null,
+            ec2_public_ip: instance.PublicIpAddress ?? null,
+          },
+        },
+      },
     };
   },
 });
+
+/** Flow step 4: ec2 with local mode: the instance's region must be the stack's. */
+export function regionMismatchReason(instanceRegion: string, stackRegion: string): string | undefined {
+  return instanceRegion === stackRegion ? undefined : "The stack's and the instance's region must match.";
+}
+
+/** `Name: message`, one line. */
+function oneLine(error: unknown): string {
+  const e = error as { name?: string; message?: string };
+  return `${e?.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e?.message ?? String(error)}`.replace(
+    /\s*\n\s*/g,
+    ' ',
+  );
+}
 
 export default definePlugin({
   name: 'infra-ec2',

@@ -1,5 +1,5 @@
 import type { EC2Client, Filter, Instance } from '@aws-sdk/client-ec2';
-import { ec2Sdk } from '../opsworks/aws-sdk.js';
+import { ec2Sdk } from './aws-sdk.js';
 
 /**
  * How `aws opsworks register --infrastructure-class ec2 <target>` finds the

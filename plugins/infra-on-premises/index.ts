@@ -1,43 +1,58 @@
 import { hostname as localHostname } from 'node:os';
 import { definePlugin } from '../../core/plugin/define-plugin.js';
+import {
+  type RegistrationTarget,
+  registrationNames,
+  registrationStep,
+} from '../../core/plugin/registration.js';
 import type { ModuleDefinition } from '../../core/plugin/types.js';
-import { registerStep } from '../opsworks/support.js';
-import { registrationNames } from '../opsworks/validate.js';
 
 /**
  * Infrastructure class `on-premises`: the target is the host as the
  * inventory gives it (its address, or the inventory name); in local mode, the
- * machine runner runs on. Sets the `opsworks_target` fact the later register
- * steps read: the IAM name, the hostname sent to the agent (only when
- * overridden), and the IP overrides.
+ * machine runner runs on. Records the host's target for the later steps (and
+ * the `opsworks_target` fact for the user's own tasks): the identity name,
+ * the hostname sent to the agent (only when overridden), the IP overrides.
  */
-export const infraOnPremises = registerStep({
+export const infraOnPremises = registrationStep({
   description: 'Resolve an on-premises target: address and identity as the inventory gives them.',
   local: true,
-  async run(ctx, { options: o }) {
-    if (o.infrastructureClass !== 'on-premises') {
-      return { changed: false, skipped: true, msg: `infrastructure class is ${o.infrastructureClass}` };
+  async run(ctx, { request: r, parts }) {
+    if (r.infrastructureClass !== 'on-premises') {
+      return { changed: false, skipped: true, msg: `infrastructure class is ${r.infrastructureClass}` };
     }
     const names = registrationNames({
-      hostname: o.hostname,
-      local: o.local,
+      hostname: r.hostname,
+      local: r.local,
       // The inventory name is the fleet's equivalent of the CLI's typed target.
       target: ctx.host,
       localHostname: localHostname(),
     });
-    const target = {
-      infrastructure_class: 'on-premises',
-      address: o.local ? 'localhost' : o.target,
-      iam_name: names.iamName,
-      hostname: names.hostnameForAgent ?? null,
-      private_ip: o.privateIp ?? null,
-      public_ip: o.publicIp ?? null,
-      ec2_instance_id: null,
+    const target: RegistrationTarget = {
+      infrastructureClass: 'on-premises',
+      address: r.local ? 'localhost' : (r.target ?? ctx.host),
+      identityName: names.identityName,
+      ...(names.hostnameForAgent ? { hostname: names.hostnameForAgent } : {}),
+      ...(r.privateIp ? { privateIp: r.privateIp } : {}),
+      ...(r.publicIp ? { publicIp: r.publicIp } : {}),
     };
+    parts.targets.set(ctx.host, target);
     return {
       changed: false,
-      msg: `on-premises ${target.address}, IAM name ${target.iam_name}`,
-      data: { ansible_facts: { opsworks_target: target } },
+      msg: `on-premises ${target.address}, IAM name ${target.identityName}`,
+      data: {
+        ansible_facts: {
+          opsworks_target: {
+            infrastructure_class: 'on-premises',
+            address: r.local ? 'localhost' : r.target,
+            iam_name: target.identityName,
+            hostname: target.hostname ?? null,
+            private_ip: target.privateIp ?? null,
+            public_ip: target.publicIp ?? null,
+            ec2_instance_id: null,
+          },
+        },
+      },
     };
   },
 });

@@ -16,10 +16,10 @@ export type Claim = { ok: true; waitedFor?: string; reconciled: string[] } | { o
  * for it (finish or undo, from their journals and the host's agent config).
  */
 export async function claimHost(ctx: ModuleContext, play: RegisterPlay, o: RegisterOptions): Promise<Claim> {
-  const record = play.host(ctx.host);
+  const record = play.ledger.host(ctx.host);
   let waitedFor: string | undefined;
   if (!record.locked) {
-    const locks = play.locks(o);
+    const locks = play.ledger.locks(o);
     const deadline = Date.now() + o.waitTimeoutMs;
     for (;;) {
       const got = await locks.acquire(ctx.host);
@@ -32,19 +32,18 @@ export async function claimHost(ctx: ModuleContext, play: RegisterPlay, o: Regis
     record.locked = true;
     record.options ??= o;
   }
-  const pending = (await play.pending(o)).get(ctx.host) ?? [];
+  const pending = (await play.ledger.pending(o)).get(ctx.host) ?? [];
   if (pending.length === 0) return { ok: true, reconciled: [], ...(waitedFor ? { waitedFor } : {}) };
-  const clients = play.clients(o);
+  const clients = play.clients.for(o);
   const agent = await readAgentState(ctx);
   const outcome = await reconcileHost(
     {
       iam: { iam: clients.iam, limiter: play.iamLimiter, retry: { attempts: 8, baseMs: 200, capMs: 10_000 } },
       stackId: o.stackId,
-      instances: () => play.instances(o, true),
+      instances: () => play.aws.instances(o, true),
       deregister: async (id) => {
-        play.count('DeregisterInstance');
         await clients.opsworks.send(new (opsworksSdk().DeregisterInstanceCommand)({ InstanceId: id }));
-        play.forget(id);
+        play.aws.forget(id);
       },
       removeTempDir: async (name) => {
         const command = removeTempDirCommand(name);
@@ -71,7 +70,7 @@ export async function claimHost(ctx: ModuleContext, play: RegisterPlay, o: Regis
       reason: `an earlier run left this host half done and reconciling it failed: ${outcome.failed.join(', ')}`,
     };
   }
-  await play.settlePending(o, ctx.host, pending, outcome.finished ? 'finished' : 'rolled back');
+  await play.ledger.settlePending(o, ctx.host, pending, outcome.finished ? 'finished' : 'rolled back');
   const what = outcome.finished ? 'finished' : 'rolled back';
   return {
     ok: true,

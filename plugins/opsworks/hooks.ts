@@ -1,30 +1,33 @@
 import type { HostHookContext, PlayHookContext } from '../../core/plugin/types.js';
-import { PLAY_KEY, playOf, RegisterPlay } from './play-context.js';
+import type { RegisterOptions } from './options.js';
+import { type HostRecord, playOf, type RegisterPlay } from './play-context.js';
+import { bindService } from './service.js';
 import { rollbackHost } from './support.js';
 
 /**
- * beforePlay: a fresh shared context for the play (clients, the stack and
- * its instances fetched once, the IAM limiter, the batched waiter).
- * afterHost: a host that ended failed or unreachable after this run made IAM
+ * The play's shared context (clients, the stack and its instances fetched
+ * once, the IAM limiter, the batched waiter) is made on first use in the
+ * play's state store. afterHost: a host that ended failed or unreachable after this run made IAM
  * entities or an instance for it gets them removed, whatever step failed
  * (a user's own task included), and a warning says what was rolled back;
  * the journal records how each host ended and its lock is released.
  * afterPlay: this run's journals are closed with an `end` record.
  */
+/** Binds OpsWorks as the play's registration service, for the infrastructure, credential and check plugins. */
 export function beforePlay(ctx: PlayHookContext): void {
-  ctx.vars[PLAY_KEY] = new RegisterPlay();
+  bindService(ctx.state);
 }
 
 export async function afterHost(ctx: HostHookContext): Promise<void> {
-  const play = playOf(ctx.vars);
-  const record = play.host(ctx.host);
+  const play = playOf(ctx.state);
+  const record = play.ledger.host(ctx.host);
   const o = record.options;
   if (!o) return;
   try {
     await settle(ctx, play, record, o);
   } finally {
     if (record.locked) {
-      await play.locks(o).release(ctx.host);
+      await play.ledger.locks(o).release(ctx.host);
       record.locked = false;
     }
   }
@@ -33,11 +36,11 @@ export async function afterHost(ctx: HostHookContext): Promise<void> {
 /** Rolls back a failed host, then writes in the journal how the host ended (committed or rolled back). */
 async function settle(
   ctx: HostHookContext,
-  play: ReturnType<typeof playOf>,
-  record: ReturnType<ReturnType<typeof playOf>['host']>,
-  o: NonNullable<ReturnType<ReturnType<typeof playOf>['host']>['options']>,
+  play: RegisterPlay,
+  record: HostRecord,
+  o: RegisterOptions,
 ): Promise<void> {
-  const journal = play.journal(o);
+  const journal = play.ledger.journal(o);
   if (record.committed) {
     await journal.settle(ctx.host, 'committed');
     return;
@@ -65,5 +68,5 @@ async function settle(
 }
 
 export async function afterPlay(ctx: PlayHookContext): Promise<void> {
-  await playOf(ctx.vars).endJournals();
+  await playOf(ctx.state).ledger.endJournals();
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { definePlugin } from '../../core/plugin/define-plugin.js';
-import type { CheckDefinition, ModuleDefinition } from '../../core/plugin/types.js';
+import type { ModuleDefinition } from '../../core/plugin/types.js';
+import { hostnameUniqueCheck, optionsCheck } from './checks.js';
 import { afterHost, afterPlay, beforePlay } from './hooks.js';
 import { registerJournalCommands } from './journal/cli.js';
 import { opsworksAssignLayers } from './modules/assign.js';
@@ -8,19 +9,7 @@ import { opsworksInstall } from './modules/install.js';
 import { opsworksStack } from './modules/stack.js';
 import { opsworksState } from './modules/state.js';
 import { opsworksWait } from './modules/wait.js';
-import { readRegisterOptions } from './options.js';
 import { registerPlaybook } from './playbook.js';
-
-/** Every validation rule of the AWS CLI, per host, before anything is made for it. */
-const optionsCheck: CheckDefinition = {
-  name: 'register options',
-  phase: 'preflight',
-  playbooks: ['register'],
-  async run(ctx) {
-    const parsed = readRegisterOptions(ctx.vars, ctx.host);
-    return parsed.ok ? { level: 'pass' } : { level: 'fail', message: parsed.reason };
-  },
-};
 
 /**
  * Flags of `runner play` for the register playbook, each the same as an
@@ -82,7 +71,7 @@ export default definePlugin({
     opsworks_assign_layers: opsworksAssignLayers,
   } as Record<string, ModuleDefinition<unknown>>,
   playbooks: { register: registerPlaybook },
-  checks: [optionsCheck],
+  checks: [optionsCheck, hostnameUniqueCheck],
   hooks: { beforePlay, afterHost, afterPlay },
   cli: (program) => {
     addStackIdOption(program);

@@ -10,13 +10,23 @@ import { definePlaybook } from '../../core/play/model.js';
  */
 export const REGISTER_TASKS = [
   { name: 'Stack and provisioning parameters', module: 'opsworks_stack' },
-  { name: 'Resolve on-premises target', module: 'infra_on_premises' },
-  { name: 'Resolve EC2 target', module: 'infra_ec2' },
+  // Which infrastructure class resolves the target is the playbook's choice, visible here, from the
+  // options the first step parsed (the `opsworks_options` fact).
+  {
+    name: 'Resolve on-premises target',
+    module: 'infra_on_premises',
+    when: "opsworks_options.infrastructure_class == 'on-premises'",
+  },
+  { name: 'Resolve EC2 target', module: 'infra_ec2', when: "opsworks_options.infrastructure_class == 'ec2'" },
   { name: 'Registration state', module: 'opsworks_state', become: true },
   { name: 'Agent credentials', module: 'opsworks_agent_credentials' },
   { name: 'Install agent and register', module: 'opsworks_install', become: true },
   { name: 'Wait until registered', module: 'opsworks_wait' },
-  { name: 'Assign layers', module: 'opsworks_assign_layers' },
+  {
+    name: 'Assign layers',
+    module: 'opsworks_assign_layers',
+    when: 'opsworks_options.layer_ids | length > 0',
+  },
 ] as const;
 
 export const registerPlaybook = definePlaybook({

@@ -1,20 +1,36 @@
 import { isRunnerError } from '../../core/errors.js';
 import { defineModule } from '../../core/plugin/define-plugin.js';
 import type { ModuleContext, ModuleDefinition, ModuleResult } from '../../core/plugin/types.js';
-import { rollbackAgentUser } from '../credentials/iam-user.js';
+import { retryNotices } from '../../core/retry.js';
 import { opsworksSdk } from './aws-sdk.js';
-import { type RegisterOptions, readRegisterOptions } from './options.js';
-import { type HostRecord, playOf, type RegisterPlay } from './play-context.js';
+import { rollbackAgentUser } from './credentials/iam-user.js';
+import { type OptionsResult, type RegisterOptions, readRegisterOptions } from './options.js';
+import { type HostRecord, playOf, type RegisterPlay, type StackInfo } from './play-context.js';
 
 /** Shared by the register modules: options per host, AWS error wording, rollback. */
 export type Ready =
   | { ok: true; options: RegisterOptions; play: RegisterPlay }
   | { ok: false; result: ModuleResult };
 
-export function ready(ctx: Pick<ModuleContext, 'vars' | 'host'>): Ready {
-  const parsed = readRegisterOptions(ctx.vars, ctx.host);
+/**
+ * The host's register options, parsed and checked once per play (by the first
+ * step or check that needs them) and kept typed; every later step reads the
+ * same value.
+ */
+export function optionsOf(ctx: Pick<ModuleContext, 'vars' | 'host' | 'state'>): OptionsResult {
+  const cache = playOf(ctx.state).options;
+  let parsed = cache.get(ctx.host);
+  if (!parsed) {
+    parsed = readRegisterOptions(ctx.vars, ctx.host);
+    cache.set(ctx.host, parsed);
+  }
+  return parsed;
+}
+
+export function ready(ctx: Pick<ModuleContext, 'vars' | 'host' | 'state'>): Ready {
+  const parsed = optionsOf(ctx);
   if (!parsed.ok) return { ok: false, result: { changed: false, failed: true, msg: parsed.reason } };
-  return { ok: true, options: parsed.options, play: playOf(ctx.vars) };
+  return { ok: true, options: parsed.options, play: playOf(ctx.state) };
 }
 
 export interface RegisterStep {
@@ -38,7 +54,10 @@ export function registerStep(step: RegisterStep): ModuleDefinition<unknown> {
     async run(ctx) {
       const r = ready(ctx);
       if (!r.ok) return r.result;
-      const result = await step.run(ctx, { options: r.options, play: r.play });
+      // A retried AWS call made for this step (even through a shared cache) is reported on this host.
+      const result = await retryNotices.run(ctx.warn, () =>
+        step.run(ctx, { options: r.options, play: r.play }),
+      );
       await releaseWhenSettled(ctx, r.play, r.options, result);
       return result;
     },
@@ -50,13 +69,13 @@ export function registerStep(step: RegisterStep): ModuleDefinition<unknown> {
  * found registered, or failed and rolled back), not at the end of the play:
  * another run waiting for this host must not wait for this run's other hosts.
  */
-async function releaseWhenSettled(
+export async function releaseWhenSettled(
   ctx: Pick<ModuleContext, 'host'>,
   play: RegisterPlay,
   options: RegisterOptions,
   result: ModuleResult,
 ): Promise<void> {
-  const record = play.host(ctx.host);
+  const record = play.ledger.host(ctx.host);
   if (!record.locked) return;
   const facts = result.data?.ansible_facts as { opsworks_registration?: Registration | null } | undefined;
   const already = facts?.opsworks_registration?.already === true;
@@ -65,7 +84,7 @@ async function releaseWhenSettled(
     already ||
     (result.failed && !record.iam?.user && !record.instanceId && !record.bootInFlight);
   if (!settled) return;
-  await play.locks(options).release(ctx.host);
+  await play.ledger.locks(options).release(ctx.host);
   record.locked = false;
 }
 
@@ -73,9 +92,9 @@ async function releaseWhenSettled(
 export async function stackOrFailure(
   play: RegisterPlay,
   options: RegisterOptions,
-): Promise<{ stack: Awaited<ReturnType<RegisterPlay['stack']>> } | { failure: ModuleResult }> {
+): Promise<{ stack: StackInfo } | { failure: ModuleResult }> {
   try {
-    return { stack: await play.stack(options) };
+    return { stack: await play.aws.stack(options) };
   } catch (error) {
     return {
       failure: {
@@ -134,22 +153,21 @@ export async function rollbackHost(
   }
   const done: string[] = [];
   const failed: string[] = [];
-  const clients = play.clients(options);
+  const clients = play.clients.for(options);
   if (opts.deregister && record.iam?.user) {
     // An instance the installer registered with this user's key before failing, whose ID was never read.
     try {
       const user = record.iam.user;
-      for (const i of await play.instances(options, true)) {
+      for (const i of await play.aws.instances(options, true)) {
         if (
           i.InstanceId &&
           i.InstanceId !== record.instanceId &&
           (i.RegisteredBy ?? '').endsWith(`/${user}`)
         ) {
-          play.count('DeregisterInstance');
           await clients.opsworks.send(
             new (opsworksSdk().DeregisterInstanceCommand)({ InstanceId: i.InstanceId }),
           );
-          play.forget(i.InstanceId);
+          play.aws.forget(i.InstanceId);
           done.push(`deregistered instance ${i.InstanceId}`);
         }
       }
@@ -159,7 +177,6 @@ export async function rollbackHost(
   }
   if (opts.deregister && record.instanceId) {
     try {
-      play.count('DeregisterInstance');
       await clients.opsworks.send(
         new (opsworksSdk().DeregisterInstanceCommand)({ InstanceId: record.instanceId }),
       );

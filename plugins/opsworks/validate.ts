@@ -53,20 +53,3 @@ export function hostnameTakenReason(hostname: string, existing: { Hostname?: str
     ? `Invalid hostname: '${hostname}'. Hostnames must be unique within a stack.`
     : undefined;
 }
-
-/** Flow step 4: ec2 with local mode: the instance's region must be the stack's. */
-export function regionMismatchReason(instanceRegion: string, stackRegion: string): string | undefined {
-  return instanceRegion === stackRegion ? undefined : "The stack's and the instance's region must match.";
-}
-
-/** Flow step 6: the name used for IAM, and the hostname sent to the agent (only when overridden). */
-export function registrationNames(args: {
-  hostname?: string;
-  local: boolean;
-  target?: string;
-  localHostname: string;
-}): { iamName: string; hostnameForAgent?: string } {
-  if (args.hostname) return { iamName: args.hostname, hostnameForAgent: args.hostname };
-  if (args.local) return { iamName: args.localHostname };
-  return { iamName: args.target ?? '' };
-}

@@ -48,6 +48,38 @@ function readPreconfig(file) {
   return config;
 }
 
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Error codes that mean the request never reached the server: safe to send again, whatever it does. */
+const NOT_SENT = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/**
+ * fetch with the bounded retries the real agent's SDK makes: up to 4 attempts, exponential backoff
+ * with jitter. `idempotent` requests (IMDS reads) are retried on any network failure, including a
+ * kept-alive socket the server closed as the request went out; others only when the request
+ * provably never left (connection refused, unreachable, connect timeout), so a retried
+ * RegisterInstance can never register the host twice.
+ */
+async function fetchRetrying(url, init, { idempotent }) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (e) {
+      const code = e?.cause?.code;
+      const retryable = idempotent || NOT_SENT.has(code);
+      if (!retryable || attempt >= 4) throw e;
+      process.stderr.write(`note: ${new URL(url).origin} ${code ?? e.message}; retrying (${attempt}/3)\n`);
+      await sleep(100 * 2 ** attempt + Math.floor(Math.random() * 100));
+    }
+  }
+}
+
 const sha256 = (data) => createHash('sha256').update(data).digest('hex');
 const hmac = (key, data) => createHmac('sha256', key).update(data, 'utf8').digest();
 
@@ -90,14 +122,19 @@ function sign({ url, region, service, body, headers, credentials }) {
 
 async function imds() {
   const base = (process.env.AWS_EC2_METADATA_SERVICE_ENDPOINT ?? 'http://169.254.169.254').replace(/\/$/, '');
-  const tokenResponse = await fetch(`${base}/latest/api/token`, {
-    method: 'PUT',
-    headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '300' },
-  }).catch((e) => fail(`instance metadata service unreachable at ${base}: ${e.message}`));
+  const tokenResponse = await fetchRetrying(
+    `${base}/latest/api/token`,
+    { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '300' } },
+    { idempotent: true },
+  ).catch((e) => fail(`instance metadata service unreachable at ${base}: ${e.message}`));
   if (!tokenResponse.ok) fail(`instance metadata service refused a token (HTTP ${tokenResponse.status})`);
   const token = await tokenResponse.text();
   const get = async (path) => {
-    const r = await fetch(`${base}${path}`, { headers: { 'x-aws-ec2-metadata-token': token } });
+    const r = await fetchRetrying(
+      `${base}${path}`,
+      { headers: { 'x-aws-ec2-metadata-token': token } },
+      { idempotent: true },
+    ).catch((e) => fail(`instance metadata ${path} unreachable at ${base}: ${e.message}`));
     if (!r.ok) fail(`instance metadata ${path} answered HTTP ${r.status}`);
     return r.text();
   };
@@ -135,7 +172,7 @@ async function registerInstance(config, credentials, input) {
     delete headers.host;
     let response;
     try {
-      response = await fetch(url, { method: 'POST', headers, body });
+      response = await fetchRetrying(url, { method: 'POST', headers, body }, { idempotent: false });
     } catch (e) {
       fail(`OpsWorks endpoint ${url.origin} unreachable: ${e.message}`);
     }

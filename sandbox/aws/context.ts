@@ -14,6 +14,15 @@ export interface Ec2Host {
   launchTime: string;
 }
 
+/** A sandbox host as the SSM service sees it: where its agent's files live and whether it answers. */
+export interface SandboxHostView {
+  name: string;
+  address: string;
+  root: string;
+  /** Listening, and not vanished. */
+  up: boolean;
+}
+
 /** One command line a sandbox host ran (exec request, shell line, or sudo). */
 export interface CommandRecord {
   host: string;
@@ -46,7 +55,11 @@ export interface AwsContext {
   clock: () => number;
   registrationDelayMs: number;
   ec2Hosts: () => Ec2Host[];
+  /** Every sandbox host (SSM derives a node's PingStatus from its host). */
+  sandboxHosts: () => SandboxHostView[];
   installerBucket: string;
+  /** Where the SSM agent package is served, public-read like AWS's `amazon-ssm-<region>`. */
+  ssmAgentBucket: string;
   assetsBucket: string;
   installerKey: string;
   /** The installer tarball, served from the installer bucket (not part of the persisted state). */
@@ -57,6 +70,6 @@ export interface AwsContext {
   instanceRole: { name: string; arn: string };
   reportedOs: { Family: string; Name: string; Version: string };
   calls: CallRecord[];
-  /** Every secret key CreateAccessKey handed out, deleted ones too: tests look for them where no secret may be. */
+  /** Every secret key CreateAccessKey and activation code CreateActivation handed out, deleted ones too: tests look for them where no secret may be. */
   issuedSecrets: string[];
 }

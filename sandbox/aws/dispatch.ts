@@ -13,6 +13,7 @@ import { AwsServiceError } from './service-error.js';
 import { sha256Hex } from './sigv4/canonical.js';
 import { decodeAwsChunked } from './sigv4/chunked.js';
 import { parseSigV4, type SigV4Auth } from './sigv4/parse.js';
+import { handleSsm, isAnonymousSsmOperation, ssmOperation } from './ssm/service.js';
 import { handleSts } from './sts/service.js';
 import {
   AWS_SERVICES,
@@ -69,7 +70,9 @@ function formParams(req: IncomingMessage, body: Buffer, query: Map<string, strin
 }
 
 function guessService(req: IncomingMessage, body: Buffer, query: Map<string, string>): AwsService {
-  if (req.headers['x-amz-target']) return 'opsworks';
+  const target = req.headers['x-amz-target'];
+  if (typeof target === 'string' && target.startsWith('AmazonSSM.')) return 'ssm';
+  if (target) return 'opsworks';
   const params = formParams(req, body, query);
   const version = params.get('Version');
   if (params.has('Action') && version && QUERY_VERSIONS[version]) return QUERY_VERSIONS[version];
@@ -84,6 +87,7 @@ function operationOf(
   params?: Map<string, string>,
 ): string {
   if (service === 'opsworks') return opsworksOperation(req);
+  if (service === 'ssm') return ssmOperation(req);
   if (service === 's3') return s3Operation(req.method ?? 'GET', path, query);
   return params?.get('Action') ?? 'Unknown';
 }
@@ -152,7 +156,8 @@ export async function dispatch(
       );
       principal = who.principal;
       secret = who.secret;
-    } else if (service !== 's3') {
+    } else if (service !== 's3' && !(service === 'ssm' && isAnonymousSsmOperation(req))) {
+      // The SSM agent's RegisterManagedInstance goes unsigned (the activation code is its proof).
       throw authError(service, 'missing');
     }
 
@@ -177,7 +182,10 @@ export async function dispatch(
       );
     }
 
-    const params = service === 's3' || service === 'opsworks' ? undefined : formParams(req, body, query);
+    const params =
+      service === 's3' || service === 'opsworks' || service === 'ssm'
+        ? undefined
+        : formParams(req, body, query);
     operation = operationOf(service, req, path, query, params);
     if (ctx.faults.shouldThrottle(service, operation)) throw throttled(service);
 
@@ -195,13 +203,15 @@ export async function dispatch(
     const handled: HandledCall =
       service === 'opsworks'
         ? handleOpsWorks(ctx, request)
-        : service === 's3'
-          ? handleS3(ctx, request, trailers)
-          : service === 'iam'
-            ? handleIam(ctx, request, params as Map<string, string>)
-            : service === 'sts'
-              ? handleSts(ctx, request, params as Map<string, string>)
-              : handleEc2(ctx, request, params as Map<string, string>);
+        : service === 'ssm'
+          ? handleSsm(ctx, request)
+          : service === 's3'
+            ? handleS3(ctx, request, trailers)
+            : service === 'iam'
+              ? handleIam(ctx, request, params as Map<string, string>)
+              : service === 'sts'
+                ? handleSts(ctx, request, params as Map<string, string>)
+                : handleEc2(ctx, request, params as Map<string, string>);
     return {
       service,
       operation: handled.operation,

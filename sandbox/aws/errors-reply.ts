@@ -18,12 +18,13 @@ export function errorReply(
     error instanceof AwsServiceError
       ? error
       : new AwsServiceError(
-          service === 's3' ? 'InternalError' : 'InternalFailure',
+          service === 's3' ? 'InternalError' : service === 'ssm' ? 'InternalServerError' : 'InternalFailure',
           `The sandbox failed to process the request: ${error instanceof Error ? error.message : String(error)}`,
           500,
         );
   switch (service) {
     case 'opsworks':
+    case 'ssm':
       return jsonError(e, requestId);
     case 'iam':
       return queryError(e, IAM_XMLNS, requestId);
@@ -40,6 +41,7 @@ export function errorReply(
 export function throttled(service: AwsService): AwsServiceError {
   switch (service) {
     case 'opsworks':
+    case 'ssm':
       return new AwsServiceError('ThrottlingException', 'Rate exceeded', 400);
     case 'iam':
     case 'sts':

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 /** The services the sandbox speaks, named as in a SigV4 credential scope. */
-export const AWS_SERVICES = ['opsworks', 'iam', 's3', 'ec2', 'sts'] as const;
+export const AWS_SERVICES = ['opsworks', 'iam', 's3', 'ec2', 'sts', 'ssm'] as const;
 export type AwsService = (typeof AWS_SERVICES)[number];
 
 /** Who signed a request. */

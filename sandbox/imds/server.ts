@@ -91,6 +91,10 @@ export async function startImds(
     '/latest/dynamic/instance-identity/signature': () => signIdentity(ctx, identityDocument(ctx, host)),
   };
   const server: Server = createServer((req, res) => {
+    if (ctx.faults.metadataRequestDropped()) {
+      req.socket.destroy();
+      return;
+    }
     const path = (req.url ?? '/').split('?')[0];
     const reply = (status: number, body: string, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'text/plain', ...headers });

@@ -116,6 +116,8 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
       LANG: 'C.UTF-8',
       PATH: [
         shimDir,
+        // What packages install on this host (the SSM agent's amazon-ssm-agent).
+        join(root, 'usr', 'bin'),
         dirname(process.execPath),
         '/usr/local/sbin',
         '/usr/local/bin',

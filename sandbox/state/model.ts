@@ -107,6 +107,48 @@ export interface S3Bucket {
   objects: Record<string, S3Object>;
 }
 
+export interface SsmTag {
+  Key: string;
+  Value: string;
+}
+
+/** A hybrid activation. The code itself is never stored: only its SHA-256, which registration checks. */
+export interface SsmActivation {
+  ActivationId: string;
+  codeSha256: string;
+  Description?: string;
+  DefaultInstanceName?: string;
+  IamRole: string;
+  RegistrationLimit: number;
+  RegistrationsCount: number;
+  /** ms since the epoch (sandbox clock). */
+  ExpirationDate: number;
+  CreatedDate: number;
+  Tags: SsmTag[];
+}
+
+/** A managed node (`mi-…`) registered with an activation. */
+export interface SsmNode {
+  InstanceId: string;
+  ActivationId: string;
+  IamRole: string;
+  Name?: string;
+  /** The sandbox host whose agent registered (its name), when the agent said. */
+  host?: string;
+  ComputerName?: string;
+  IPAddress?: string;
+  PublicKey: string;
+  PublicKeyType: string;
+  Fingerprint: string;
+  RegistrationDate: number;
+  Tags: SsmTag[];
+}
+
+export interface SsmState {
+  activations: Record<string, SsmActivation>;
+  nodes: Record<string, SsmNode>;
+}
+
 export interface AwsState {
   version: 1;
   stacks: Record<string, Stack>;
@@ -117,6 +159,8 @@ export interface AwsState {
   accessKeys: Record<string, AccessKeyRecord>;
   roleSessions: Record<string, RoleSession>;
   buckets: Record<string, S3Bucket>;
+  /** Absent in state files written before the sandbox spoke SSM. */
+  ssm: SsmState;
 }
 
 export function emptyAwsState(): AwsState {
@@ -130,5 +174,6 @@ export function emptyAwsState(): AwsState {
     accessKeys: {},
     roleSessions: {},
     buckets: {},
+    ssm: { activations: {}, nodes: {} },
   };
 }

@@ -1,5 +1,7 @@
+import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { DEFAULTS } from '../../config/schema.js';
+import { expandHome } from '../../expand-home.js';
 import { EXIT } from '../../play/exit-code.js';
 import { addConnectionFlags, type ConnectionFlags, connectionFlagVars } from '../connection-flags.js';
 import { type CliIO, collect, interruptController, positiveInt } from '../shared.js';
@@ -16,6 +18,7 @@ interface PlayFlags extends ConnectionFlags {
   json?: boolean;
   verbose: number;
   check?: boolean;
+  diff?: boolean;
   tags?: string;
   skipTags?: string;
   startAtTask?: string;
@@ -45,6 +48,7 @@ export function registerPlayCommand(program: Command, io: CliIO): void {
     .option('--json', 'print NDJSON events on stdout (human output goes to stderr)')
     .option('-v, --verbose', 'more output (repeat for more)', (_v, n: number) => n + 1, 0)
     .option('-C, --check', 'dry run: report what would change')
+    .option('-D, --diff', 'show how copy, template and file change files (with --check: would change)')
     .option('-t, --tags <tags>', 'only tasks with these tags (comma-separated)')
     .option('--skip-tags <tags>', 'skip tasks with these tags (comma-separated)')
     .option('--start-at-task <name>', 'start each play at the task with this name')
@@ -113,7 +117,13 @@ export function registerPlayCommand(program: Command, io: CliIO): void {
         json: flags.json === true,
         verbosity: flags.verbose,
         reporter: project.config.reporter,
-        logDir: flags.logDir ?? project.config.logDir,
+        // `~` as Ansible expands every path; the config's is relative to the config file, as its others are.
+        logDir:
+          flags.logDir !== undefined
+            ? expandHome(flags.logDir)
+            : project.config.logDir !== undefined
+              ? resolve(project.configDir, expandHome(project.config.logDir))
+              : undefined,
         configFile: project.configFile,
         stdout: io.stdout,
         stderr: io.stderr,
@@ -131,6 +141,7 @@ export function registerPlayCommand(program: Command, io: CliIO): void {
         forks: flags.forks,
         extraVars: parseExtraVars(flags.extraVars, cwd),
         check: flags.check,
+        diff: flags.diff,
         tags: flags.tags?.split(',').map((t) => t.trim()),
         skipTags: flags.skipTags?.split(',').map((t) => t.trim()),
         startAtTask: flags.startAtTask,

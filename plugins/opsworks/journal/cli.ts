@@ -127,13 +127,15 @@ export function registerJournalCommands(program: Command, io: Io = defaultIo): v
           ...(opts.dir ? { journalDir: opts.dir } : {}),
         };
         const play = new RegisterPlay();
-        const pending = await loadPending(play.journal(o).store, o.stackId, play.run, { force: opts.force });
+        const pending = await loadPending(play.ledger.journal(o).store, o.stackId, play.ledger.run, {
+          force: opts.force,
+        });
         if (pending.size === 0) {
           io.out(`nothing open on stack ${o.stackId}\n`);
           return;
         }
-        const clients = play.clients(o);
-        const instances = await play.instances(o, true);
+        const clients = play.clients.for(o);
+        const instances = await play.aws.instances(o, true);
         let failures = 0;
         for (const [host, list] of pending) {
           // The host is not contacted: what it holds is inferred from the instance its run's user registered.
@@ -178,9 +180,9 @@ export function registerJournalCommands(program: Command, io: Io = defaultIo): v
           if (outcome.failed.length) {
             io.out(`${host}: left open: ${outcome.failed.join(', ')}\n`);
             failures++;
-          } else await play.settlePending(o, host, list, what);
+          } else await play.ledger.settlePending(o, host, list, what);
         }
-        await play.endJournals();
+        await play.ledger.endJournals();
         if (failures)
           throw new RunnerError(
             'RECONCILE_INCOMPLETE',

@@ -1,12 +1,12 @@
 import type { Instance } from '@aws-sdk/client-opsworks';
+import type { AgentState } from '../agent-state.js';
 import {
   type IamDeps,
   pruneAccessKeys,
   removeAgentUser,
   userCreated,
   userHasKey,
-} from '../../credentials/iam-user.js';
-import type { AgentState } from '../agent-state.js';
+} from '../credentials/iam-user.js';
 import { isAlive } from './liveness.js';
 import { type HostLeftovers, isOpen, parseJournal } from './records.js';
 import type { JournalRef, JournalStore } from './store.js';

@@ -13,9 +13,8 @@ export const opsworksAssignLayers = registerStep({
     if (o.layerIds.length === 0) return { changed: false, skipped: true, msg: 'no opsworks_layer_ids' };
     const instanceId = registrationOf(ctx.vars)?.instance_id;
     if (!instanceId) return { changed: false, failed: true, msg: 'no registered instance to assign' };
-    const client = play.clients(o).opsworks;
+    const client = play.clients.for(o).opsworks;
     try {
-      play.count('DescribeInstances');
       const out = await client.send(
         new (opsworksSdk().DescribeInstancesCommand)({ InstanceIds: [instanceId] }),
       );
@@ -23,7 +22,6 @@ export const opsworksAssignLayers = registerStep({
       const missing = o.layerIds.filter((id) => !has.has(id));
       if (missing.length === 0) return { changed: false, msg: `already in ${o.layerIds.join(', ')}` };
       if (ctx.check) return { changed: true, msg: `would assign ${missing.join(', ')}` };
-      play.count('AssignInstance');
       await client.send(
         new (opsworksSdk().AssignInstanceCommand)({ InstanceId: instanceId, LayerIds: missing }),
       );

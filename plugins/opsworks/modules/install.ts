@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { registrationParts } from '../../../core/plugin/registration.js';
 import {
   bootRegistrationCommand,
   downloadCommand,
@@ -10,6 +11,7 @@ import {
   removeCommand,
   untarCommand,
 } from '../install-script.js';
+import type { StackInfo } from '../play-context.js';
 import { preconfigText } from '../preconfig.js';
 import { alreadyRegistered, awsMessage, registerStep, rollbackHost, withRollback } from '../support.js';
 
@@ -28,23 +30,16 @@ export const opsworksInstall = registerStep({
   async run(ctx, { options: o, play }) {
     const already = alreadyRegistered(ctx.vars);
     if (already) return { changed: false, msg: `already registered as ${already.instance_id}` };
-    const target = ctx.vars.opsworks_target as
-      | {
-          hostname?: string | null;
-          private_ip?: string | null;
-          public_ip?: string | null;
-          infrastructure_class?: string;
-        }
-      | undefined;
+    const target = registrationParts(ctx.state).targets.get(ctx.host);
     if (!target)
       return {
         changed: false,
         failed: true,
-        msg: 'no opsworks_target fact: resolve the infrastructure class first',
+        msg: 'no target for this host: resolve the infrastructure class first',
       };
     if (ctx.check)
       return { changed: true, msg: `would install the agent (${o.agentSource} mode) and register` };
-    const record = play.host(ctx.host);
+    const record = play.ledger.host(ctx.host);
     record.options ??= o;
     if (o.agentCredentials === 'iam-user' && !record.credentials) {
       return {
@@ -57,9 +52,9 @@ export const opsworksInstall = registerStep({
       const rollback = await rollbackHost(play, o, record, { deregister: true });
       return { changed: false, failed: true, msg: withRollback(msg, rollback) };
     };
-    let stack: Awaited<ReturnType<typeof play.stack>>;
+    let stack: StackInfo;
     try {
-      stack = await play.stack(o);
+      stack = await play.aws.stack(o);
     } catch (error) {
       return fail(`DescribeStacks ${o.stackId}: ${awsMessage(error)}`);
     }
@@ -68,9 +63,9 @@ export const opsworksInstall = registerStep({
       parameters: stack.parameters,
       accessKeyId: record.credentials?.accessKeyId,
       secretAccessKey: record.credentials?.secretAccessKey,
-      hostname: target.hostname ?? undefined,
-      privateIp: target.private_ip ?? undefined,
-      publicIp: target.public_ip ?? undefined,
+      hostname: target.hostname,
+      privateIp: target.privateIp,
+      publicIp: target.publicIp,
       infrastructureClass: o.infrastructureClass,
     });
     const exec = (command: string, opts: { become?: boolean; timeoutMs?: number } = {}) =>
@@ -79,7 +74,7 @@ export const opsworksInstall = registerStep({
         timeoutMs: opts.timeoutMs ?? 120_000,
         ...(opts.become ? { become: ctx.become ?? { method: 'sudo' } } : {}),
       });
-    const journal = play.journal(o).forHost(ctx.host);
+    const journal = play.ledger.journal(o).forHost(ctx.host);
     const tempName = newTempDirName(randomBytes);
     let dir: string | undefined;
     let bootStarted = false;
@@ -96,7 +91,7 @@ export const opsworksInstall = registerStep({
         return await fail(`mktemp failed: ${reason}`);
       }
       if (o.agentSource === 'push') {
-        const installer = await play.installer(o, stack);
+        const installer = await play.aws.installer(o, stack);
         await ctx.connection.put(installer, `${dir}/opsworks-agent-installer.tgz`, { mode: 0o600 });
         const untar = await exec(untarCommand(dir));
         if (untar.exitCode !== 0)
@@ -115,7 +110,7 @@ export const opsworksInstall = registerStep({
       record.bootInFlight = true;
       const boot = await journal.effect(
         'opsworks.register',
-        { hostname: target.hostname ?? undefined, user: record.iam?.user },
+        { hostname: target.hostname, user: record.iam?.user },
         () =>
           exec(bootRegistrationCommand(bootDir, stack.parameters.assets_download_bucket), {
             become: true,

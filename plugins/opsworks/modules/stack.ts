@@ -1,4 +1,4 @@
-import { shadowFacts, shadowWarning } from '../../credentials/controller.js';
+import { bindService } from '../service.js';
 import { awsMessage, registerStep } from '../support.js';
 
 /**
@@ -10,17 +10,25 @@ export const opsworksStack = registerStep({
   description: 'Validate the register options and fetch the OpsWorks stack (once per play).',
   local: true,
   async run(ctx, { options, play }) {
-    if (play.once('controller-credentials')) {
-      const shadow = shadowWarning(options.controllerCredentials, shadowFacts());
-      if (shadow) ctx.warn(shadow);
-    }
+    // Run alone (runModule), no beforePlay bound the service: the infrastructure and credential steps find it here.
+    bindService(ctx.state);
     try {
-      const stack = await play.stack(options);
+      const stack = await play.aws.stack(options);
       return {
         changed: false,
         msg: `stack ${stack.name} (${stack.stackId}) in ${stack.region}${stack.vpcId ? `, ${stack.vpcId}` : ''}`,
         data: {
           ansible_facts: {
+            // The host's options as parsed once (no secrets among them): the playbook's `when:` reads them.
+            opsworks_options: {
+              stack_id: options.stackId,
+              infrastructure_class: options.infrastructureClass,
+              agent_credentials: options.agentCredentials,
+              agent_source: options.agentSource,
+              layer_ids: options.layerIds,
+              wait: options.wait,
+              local: options.local,
+            },
             opsworks_stack: {
               stack_id: stack.stackId,
               name: stack.name,

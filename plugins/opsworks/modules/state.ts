@@ -1,4 +1,5 @@
 import { hostname as localHostname } from 'node:os';
+import { type RegistrationTarget, registrationParts } from '../../../core/plugin/registration.js';
 import type { ModuleContext } from '../../../core/plugin/types.js';
 import { matchExisting } from '../agent-state.js';
 import { readAgentState } from '../agent-state-read.js';
@@ -16,37 +17,34 @@ export function hostHostname(vars: Record<string, unknown>, options: RegisterOpt
   return typeof fact === 'string' && fact ? fact : undefined;
 }
 
-export function hostAddresses(vars: Record<string, unknown>): string[] {
+export function hostAddresses(vars: Record<string, unknown>, target?: RegistrationTarget): string[] {
   const all = vars.ansible_all_ipv4_addresses;
-  const target = vars.opsworks_target as
-    | { address?: string; ec2_private_ip?: string; ec2_public_ip?: string }
-    | undefined;
   return [
     ...(Array.isArray(all) ? all.map(String) : []),
     String(vars.ansible_host ?? ''),
     target?.address ?? '',
-    target?.ec2_private_ip ?? '',
-    target?.ec2_public_ip ?? '',
+    target?.ec2PrivateIp ?? '',
+    target?.ec2PublicIp ?? '',
   ].filter(Boolean);
 }
 
 export async function existingFor(
-  ctx: Pick<ModuleContext, 'connection' | 'become' | 'signal' | 'vars'>,
+  ctx: Pick<ModuleContext, 'connection' | 'become' | 'signal' | 'vars' | 'host' | 'state'>,
   play: RegisterPlay,
   o: RegisterOptions,
   fresh = false,
 ) {
   const agent = await readAgentState(ctx);
-  const instances = await play.instances(o, fresh);
-  const target = ctx.vars.opsworks_target as { ec2_instance_id?: string | null } | undefined;
+  const instances = await play.aws.instances(o, fresh);
+  const target = registrationParts(ctx.state).targets.get(ctx.host);
   return matchExisting(
     {
       stackId: o.stackId,
       agent,
       hostname: hostHostname(ctx.vars, o),
       hostnameOverridden: Boolean(o.hostname),
-      ec2InstanceId: target?.ec2_instance_id ?? o.ec2InstanceId,
-      addresses: hostAddresses(ctx.vars),
+      ec2InstanceId: target?.ec2InstanceId ?? o.ec2InstanceId,
+      addresses: hostAddresses(ctx.vars, target),
     },
     instances,
   );
@@ -88,6 +86,7 @@ export const opsworksState = registerStep({
         return { changed: false, failed: true, msg: match.reason };
       case 'registered': {
         const i = match.instance;
+        play.ledger.host(ctx.host).already = i.InstanceId ?? '';
         return {
           changed: false,
           msg: `already registered as ${i.InstanceId} (${i.Status}), found by ${match.by}`,
@@ -103,9 +102,8 @@ export const opsworksState = registerStep({
         if (ctx.check)
           return { changed: true, msg: `would deregister ${i.InstanceId} (${i.Status}) and register again` };
         try {
-          play.count('DeregisterInstance');
-          await play
-            .clients(o)
+          await play.clients
+            .for(o)
             .opsworks.send(new (opsworksSdk().DeregisterInstanceCommand)({ InstanceId: i.InstanceId }));
         } catch (error) {
           return {

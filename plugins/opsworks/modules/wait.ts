@@ -14,7 +14,7 @@ export const opsworksWait = registerStep({
     const already = alreadyRegistered(ctx.vars);
     if (already)
       return { changed: false, msg: `already registered as ${already.instance_id} (${already.status})` };
-    const record = play.host(ctx.host);
+    const record = play.ledger.host(ctx.host);
     const instanceId = registrationOf(ctx.vars)?.instance_id ?? record.instanceId;
     if (ctx.check) return { changed: false, msg: 'would wait for registered' };
     if (!instanceId)
@@ -23,7 +23,7 @@ export const opsworksWait = registerStep({
       record.committed = true;
       return { changed: false, skipped: true, msg: 'opsworks_wait is false' };
     }
-    const outcome = await play.waiter(o).wait(instanceId, o.waitTimeoutMs, ctx.signal);
+    const outcome = await play.waiters.for(o).wait(instanceId, o.waitTimeoutMs, ctx.signal);
     if (outcome.ok) {
       record.committed = true;
       return {

@@ -62,6 +62,7 @@ function userPolicies(ctx: AwsContext, userName: string): PolicyDocument[] {
 export function denied(service: AwsService, message: string): AwsServiceError {
   switch (service) {
     case 'opsworks':
+    case 'ssm':
       return new AwsServiceError('AccessDeniedException', message, 400);
     case 'ec2':
       return new AwsServiceError(

@@ -3,7 +3,7 @@ import type { AwsService } from '../types.js';
 
 /**
  * Authentication failures, worded and coded per service as AWS does: OpsWorks
- * (JSON) says UnrecognizedClientException / InvalidSignatureException, IAM and
+ * and SSM (JSON) says UnrecognizedClientException / InvalidSignatureException, IAM and
  * STS say InvalidClientTokenId / SignatureDoesNotMatch, S3 says
  * InvalidAccessKeyId / SignatureDoesNotMatch, EC2 says AuthFailure for both.
  */
@@ -17,6 +17,7 @@ export function authError(service: AwsService, failure: AuthFailure, detail = ''
   const e = (code: string, message: string, status: number) => new AwsServiceError(code, message, status);
   switch (service) {
     case 'opsworks':
+    case 'ssm':
       if (failure === 'unknown-key') return e('UnrecognizedClientException', TOKEN_MESSAGE, 400);
       if (failure === 'missing')
         return e('MissingAuthenticationTokenException', 'Missing Authentication Token', 400);

@@ -42,8 +42,9 @@ export function handleS3(ctx: AwsContext, req: AwsRequest, trailers: Map<string,
       405,
     );
   }
-  // The agent installer bucket is public-read, like AWS's: hosts fetch it with plain curl.
-  const publicRead = bucket === ctx.installerBucket && PUBLIC_READS.has(operation);
+  // The agent installer and SSM agent buckets are public-read, like AWS's: hosts fetch them with plain curl.
+  const publicRead =
+    (bucket === ctx.installerBucket || bucket === ctx.ssmAgentBucket) && PUBLIC_READS.has(operation);
   if (!publicRead) {
     if (req.principal.kind === 'anonymous') throw new AwsServiceError('AccessDenied', 'Access Denied', 403);
     const resource = bucket ? `arn:aws:s3:::${bucket}${key === undefined ? '' : `/${key}`}` : '*';

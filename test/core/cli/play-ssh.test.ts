@@ -68,6 +68,7 @@ describe.runIf(run)('runner play over real sshd hosts', () => {
     const result = await runCli(['play', 'site.yml', '-i', 'inventory.yml', ...common()], {
       cwd: dir,
       env: { HOME: dir },
+      timeoutMs: 840_000,
     });
     expect(result.stderr).not.toContain('failed:');
     expect(result.code, result.stderr).toBe(0);
@@ -92,7 +93,9 @@ describe.runIf(run)('runner play over real sshd hosts', () => {
     const done = result.events.filter((e) => e.type === 'host.done');
     expect(done).toHaveLength(HOSTS);
     expect(new Set(done.map((e) => (e.type === 'host.done' ? e.host : ''))).size).toBe(HOSTS);
-  });
+    // A deadline for a hung run, not a speed check: every login here sources the machine's own
+    // root rc files (pyenv init on this image costs 1 to 3 s of a core each), 60 hosts at once.
+  }, 900_000);
 
   it('ends a host that does not answer unreachable while the others finish ok', async () => {
     writeFileSync(

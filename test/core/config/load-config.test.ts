@@ -78,4 +78,21 @@ describe('config discovery', () => {
     expect(error.code).toBe('CONFIG_NOT_FOUND');
     expect(error.oneLine()).toBe('/proj/nope.json: config file not found: /proj/nope.json');
   });
+
+  it('prints a YAML error whole, with the file, line and column', async () => {
+    mock({ '/proj/package.json': '{}', '/proj/.runnerrc.yml': 'forks: 5\nreporter: [a\nvars: x\n' });
+    const error = await errorOf(loadConfig({ cwd: '/proj' }));
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.oneLine()).toBe(
+      '/proj/.runnerrc.yml:3:1: cannot read config: missed comma between flow collection entries',
+    );
+  });
+
+  it('prints a JSON error whole, with the file', async () => {
+    mock({ '/proj/package.json': '{}', '/proj/.runnerrc.json': '{ "forks": 5,\n  "reporter": }\n' });
+    const line = (await errorOf(loadConfig({ cwd: '/proj' }))).oneLine();
+    expect(line).toMatch(
+      /^\/proj\/\.runnerrc\.json: cannot read config: Unexpected token '\}'.* is not valid JSON/,
+    );
+  });
 });

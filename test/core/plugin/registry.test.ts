@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isRunnerError } from '../../../core/errors.js';
 import { definePlugin } from '../../../core/plugin/define-plugin.js';
+import { PlayStore } from '../../../core/plugin/play-state.js';
 import { PluginRegistry } from '../../../core/plugin/registry.js';
 import type { PlayHookContext } from '../../../core/plugin/types.js';
 
@@ -11,6 +12,7 @@ const ctx = (): PlayHookContext => ({
   vars: {},
   emit: () => {},
   signal: new AbortController().signal,
+  state: new PlayStore(),
 });
 
 describe('plugin registry', () => {

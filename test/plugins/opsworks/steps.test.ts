@@ -19,6 +19,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Vars } from '../../../core/inventory/types.js';
+import { PlayStore } from '../../../core/plugin/play-state.js';
 import type { Responder } from '../../../core/testing/memory-connection.js';
 import { runModule } from '../../../core/testing/run-module.js';
 import { agentCredentials } from '../../../plugins/credentials/module.js';
@@ -28,7 +29,7 @@ import { opsworksInstall } from '../../../plugins/opsworks/modules/install.js';
 import { opsworksStack } from '../../../plugins/opsworks/modules/stack.js';
 import { opsworksState } from '../../../plugins/opsworks/modules/state.js';
 import { opsworksWait } from '../../../plugins/opsworks/modules/wait.js';
-import { PLAY_KEY, RegisterPlay } from '../../../plugins/opsworks/play-context.js';
+import { bindService } from '../../../plugins/opsworks/service.js';
 
 /**
  * Each register step alone, on an in-memory host whose answers the test
@@ -41,9 +42,14 @@ const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY';
 const STACK = 'stack-1';
 let journalDir: string;
 let vars: Vars;
+/** The steps share one play, as the tasks of a run do. */
+let state: PlayStore;
 
 beforeEach(() => {
   journalDir = mkdtempSync(join(tmpdir(), 'steps-journal-'));
+  state = new PlayStore();
+  // What the opsworks plugin's beforePlay does in a run: the infrastructure and credential steps find the service.
+  bindService(state);
   vars = {
     opsworks_stack_id: STACK,
     opsworks_region: 'us-east-1',
@@ -51,7 +57,6 @@ beforeEach(() => {
     ansible_host: '10.0.0.5',
     ansible_nodename: 'web1',
     ansible_all_ipv4_addresses: ['10.0.0.5'],
-    [PLAY_KEY]: new RegisterPlay(),
   };
   opsworks.on(DescribeStacksCommand).resolves({
     Stacks: [
@@ -77,11 +82,12 @@ beforeEach(() => {
 afterEach(() => {
   opsworks.reset();
   iam.reset();
+  return state.dispose();
 });
 
 /** Runs a step and merges its facts into the host's vars, as the engine does. */
 async function step(module: Parameters<typeof runModule>[0], respond?: Responder) {
-  const run = await runModule(module, {}, { host: 'web1', vars, ...(respond ? { respond } : {}) });
+  const run = await runModule(module, {}, { host: 'web1', vars, state, ...(respond ? { respond } : {}) });
   const facts = (run.result.data?.ansible_facts ?? {}) as Vars;
   Object.assign(vars, facts);
   return run;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { registrationNames } from '../../../core/plugin/registration.js';
+import { regionMismatchReason } from '../../../plugins/infra-ec2/index.js';
 import {
   hostnameTakenReason,
   type RegisterArgs,
-  regionMismatchReason,
-  registrationNames,
   validateRegisterArgs,
 } from '../../../plugins/opsworks/validate.js';
 
@@ -87,12 +87,12 @@ describe('flow rules', () => {
   });
   it('names: override > local hostname > target; hostname sent only when overridden', () => {
     expect(registrationNames({ hostname: 'h1', local: false, target: 't', localHostname: 'me' })).toEqual({
-      iamName: 'h1',
+      identityName: 'h1',
       hostnameForAgent: 'h1',
     });
-    expect(registrationNames({ local: true, localHostname: 'me' })).toEqual({ iamName: 'me' });
+    expect(registrationNames({ local: true, localHostname: 'me' })).toEqual({ identityName: 'me' });
     expect(registrationNames({ local: false, target: '10.0.0.5', localHostname: 'me' })).toEqual({
-      iamName: '10.0.0.5',
+      identityName: '10.0.0.5',
     });
   });
 });

@@ -140,6 +140,44 @@ describe('the agent installer, end to end on sandbox hosts over SSH', () => {
     });
   });
 
+  it('retries its metadata requests when the service drops them, and registers (metadataDrops)', async () => {
+    const host = sb.hosts.filter((h) => h.class === 'ec2')[1] as SandboxHost;
+    sb.setFaults({ metadataDrops: 2 });
+    try {
+      const result = await run(
+        host,
+        installScript(params.AgentInstallerUrl, params.Parameters.assets_download_bucket),
+        preconfig({ stack_id: sb.stackId, ...params.Parameters, import: true }),
+      );
+      expect(result.stderr).toMatch(/retrying \(1\/3\)/);
+      expect(result.code, result.stderr).toBe(0);
+      const id = /Instance ID: (\S+)/.exec(result.stdout)?.[1] as string;
+      expect(await registered(id)).toMatchObject({ Hostname: host.name, Ec2InstanceId: host.instanceId });
+      expect(sb.faults.metadataDrops).toBe(0);
+    } finally {
+      sb.setFaults({ metadataDrops: 0 });
+    }
+  });
+
+  it('gives up after four attempts with one line naming the metadata service', async () => {
+    const host = sb.hosts.filter((h) => h.class === 'ec2')[1] as SandboxHost;
+    sb.setFaults({ metadataDrops: 100 });
+    try {
+      const result = await run(
+        host,
+        installScript(params.AgentInstallerUrl, params.Parameters.assets_download_bucket),
+        preconfig({ stack_id: sb.stackId, ...params.Parameters, import: true }),
+      );
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toMatch(
+        /^Registration failed: instance metadata service unreachable at http:\/\/\S+: fetch failed$/m,
+      );
+      expect(sb.faults.metadataDrops).toBe(96);
+    } finally {
+      sb.setFaults({ metadataDrops: 0 });
+    }
+  });
+
   it('reads a preconfig of any mode, as the real agent does (the AWS CLI writes it 0660), and logs the mode', async () => {
     const host = sb.hosts.filter((h) => h.class === 'on-premises')[1];
     const key = await iamUserFor(host);

@@ -15,9 +15,13 @@ import {
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isSecret } from '../../../core/secret.js';
-import { createAgentUser, type IamLedger, rollbackAgentUser } from '../../../plugins/credentials/iam-user.js';
-import { isThrottling, isTransient, limited, RateLimiter } from '../../../plugins/credentials/limiter.js';
+import { isThrottling, isTransient, limited, RateLimiter } from '../../../../core/retry.js';
+import { isSecret } from '../../../../core/secret.js';
+import {
+  createAgentUser,
+  type IamLedger,
+  rollbackAgentUser,
+} from '../../../../plugins/opsworks/credentials/iam-user.js';
 
 const iam = mockClient(IAMClient);
 afterEach(() => iam.reset());

@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 /**
  * A rate limiter shared by every host of a run (IAM allows a few calls a
  * second per account, not per host) and a retry with exponential backoff and
@@ -177,4 +179,83 @@ export async function limited<T>(
       await sleep(backoffMs(attempt, options), options.signal);
     }
   }
+}
+
+/**
+ * Retries throttling and transient failures with full-jitter backoff, without
+ * a rate limit (for APIs whose budget is not shared fleet-wide). Each
+ * transient failure is told to `onRetry` before its retry; throttling is
+ * routine and stays quiet; anything else fails at once.
+ */
+export async function retrying<T>(
+  call: (attempt: number) => Promise<T>,
+  options: RetryOptions = DEFAULT_RETRY,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call(attempt);
+    } catch (error) {
+      const throttled = isThrottling(error);
+      if ((!throttled && !isTransient(error)) || attempt + 1 >= options.attempts || options.signal?.aborted)
+        throw error;
+      if (!throttled) options.onRetry?.(error, attempt + 1);
+      await sleep(backoffMs(attempt, options), options.signal);
+    }
+  }
+}
+
+/**
+ * Who is told of a retry in the current async context: a step runs its work
+ * inside `retryNotices.run(ctx.warn, ...)`, so a retry made on its behalf
+ * (even by a client shared across the play) is reported on its host.
+ */
+export const retryNotices = new AsyncLocalStorage<(message: string) => void>();
+
+/** `Name: message`, on one line. */
+export function errorLine(error: unknown): string {
+  const e = error as { name?: string; message?: string };
+  const text = `${e?.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e?.message ?? String(error)}`;
+  return text.replace(/\s*\n\s*/g, ' ');
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: an SDK client's send is overloaded per command.
+type Sender = { send(command: any, ...rest: any[]): Promise<any> };
+
+/**
+ * An SDK client whose every `send` is retried by `retrying` (give the client
+ * `maxAttempts: 1` so the two do not multiply). Each transient retry is told
+ * to the current `retryNotices` listener as `<service> <Operation>: <error>:
+ * transient, retrying (attempt n of m)`. `doneOnRetry` says when an error on a
+ * retried attempt means the first one went through (a delete whose answer was
+ * lost finds nothing to delete): then the call counts as done.
+ */
+export function withRetries<C extends Sender>(
+  client: C,
+  service: string,
+  options: Omit<RetryOptions, 'onRetry'> = DEFAULT_RETRY,
+  doneOnRetry?: (operation: string, error: unknown) => boolean,
+): C {
+  const send = client.send.bind(client);
+  // biome-ignore lint/suspicious/noExplicitAny: see Sender.
+  client.send = (async (command: any, ...rest: any[]) => {
+    const operation = String(command?.constructor?.name ?? 'call').replace(/Command$/, '');
+    return retrying(
+      async (attempt) => {
+        try {
+          return await send(command, ...rest);
+        } catch (error) {
+          if (attempt > 0 && doneOnRetry?.(operation, error)) return {};
+          throw error;
+        }
+      },
+      {
+        ...options,
+        onRetry: (error, attempt) =>
+          retryNotices.getStore()?.(
+            `${service} ${operation}: ${errorLine(error)}: transient, retrying (attempt ${attempt + 1} of ${options.attempts})`,
+          ),
+      },
+    );
+  }) as C['send'];
+  return client;
 }

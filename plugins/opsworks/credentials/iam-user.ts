@@ -1,7 +1,8 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
-import type { EffectJournal } from '../../core/plugin/types.js';
-import { Secret } from '../../core/secret.js';
-import { iamSdk } from '../opsworks/aws-sdk.js';
+import type { EffectJournal } from '../../../core/plugin/types.js';
+import { DEFAULT_RETRY, limited, type RateLimiter, type RetryOptions } from '../../../core/retry.js';
+import { Secret } from '../../../core/secret.js';
+import { iamSdk } from '../aws-sdk.js';
 import {
   baseUserName,
   groupName,
@@ -12,7 +13,6 @@ import {
   USER_NAME_ATTEMPTS,
   userNameAttempt,
 } from './iam-names.js';
-import { DEFAULT_RETRY, limited, type RateLimiter, type RetryOptions } from './limiter.js';
 
 /**
  * The `iam-user` agent credential mode: the IAM entities `aws opsworks

@@ -8,7 +8,7 @@ import {
   shorten,
   USER_NAME_ATTEMPTS,
   userNameAttempt,
-} from '../../../plugins/credentials/iam-names.js';
+} from '../../../../plugins/opsworks/credentials/iam-names.js';
 
 describe('clean (IAM-safe names)', () => {
   it.each([
