@@ -25,6 +25,8 @@ import { BENCH_RC_USER, BENCH_USER, type BenchFleet, startBenchFleet } from './s
 
 const FORKS = 100;
 const MAX_HANDSHAKES = 32;
+/** The floor waits 60 s for a handshake; runner and ansible get the same (a loaded machine is slow to answer). */
+const CONNECT_TIMEOUT_S = 60;
 const ANSIBLE_UP_TO = 100;
 /** Each tool's run is killed past this: the bench is bounded whatever the machine does. */
 const CAP_MS = 300_000;
@@ -63,11 +65,14 @@ function measure(
   const timeFile = join(cwd, 'time.out');
   rmSync(timeFile, { force: true });
   const started = performance.now();
-  const child = spawnSync('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, command, ...args], {
+  // timeout(1) inside time(1): at the cap the tool itself is stopped (killing time(1)
+  // would leave it running), and time(1) still reports what it used.
+  const cap = ['timeout', '-k', '5', String(CAP_MS / 1000)];
+  const child = spawnSync('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, ...cap, command, ...args], {
     cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: CAP_MS,
+    timeout: CAP_MS + 30_000,
     maxBuffer: 64 * 1024 * 1024,
   });
   const wallMs = performance.now() - started;
@@ -78,6 +83,7 @@ function measure(
     .split(' ')
     .map(Number);
   const floorFailed = /^failed (\d+)/m.exec(String(child.stdout))?.[1];
+  if (child.status === 124) console.log(`    ${label} stopped at the cap (${CAP_MS / 1000} s)`);
   const ok = child.status === 0 && (floorFailed === undefined || floorFailed === '0');
   if (!ok) {
     const why = child.error
@@ -149,6 +155,7 @@ async function main(): Promise<void> {
         'host_key_checking = False',
         'retry_files_enabled = False',
         'interpreter_python = /usr/bin/python3',
+        `timeout = ${CONNECT_TIMEOUT_S}`,
         `forks = ${FORKS}`,
         '',
         '[ssh_connection]',
@@ -204,6 +211,8 @@ async function main(): Promise<void> {
           String(FORKS),
           '--host-key-checking',
           'off',
+          '-T',
+          String(CONNECT_TIMEOUT_S),
         ];
         if (c.become) runnerArgs.push('-e', '@become.json');
         const runner = measure('runner', process.execPath, runnerArgs, fleet.dir, env);
