@@ -1,24 +1,17 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../sandbox/index.js';
+import { AWS, awsCli, awsCliPresent } from './aws-cli.js';
 
 /**
  * Interop with Debian's AWS CLI v2.9 (the last line that still has OpsWorks),
  * by its exact path: a newer `aws` earlier on PATH has dropped OpsWorks.
  * Credentials go in the environment, never on the command line.
  */
-const AWS = '/usr/bin/aws';
-const present = existsSync(AWS);
-if (!present) {
-  if (process.env.CI)
-    throw new Error(`${AWS} is required in CI for the sandbox interop tests (apt-get install awscli)`);
-  console.warn(
-    `skipping the AWS CLI interop tests: ${AWS} is not installed (apt-get install awscli); CI requires it`,
-  );
-}
+const present = awsCliPresent('the AWS CLI interop tests');
 
 describe.skipIf(!present)('the sandbox through /usr/bin/aws (CLI v2.9)', () => {
   let sb: Sandbox;
@@ -32,29 +25,7 @@ describe.skipIf(!present)('the sandbox through /usr/bin/aws (CLI v2.9)', () => {
     rmSync(home, { recursive: true, force: true });
   });
 
-  function aws(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const env = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: home,
-      AWS_CONFIG_FILE: join(home, 'config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
-      AWS_ACCESS_KEY_ID: sb.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: sb.credentials.secretAccessKey,
-      AWS_DEFAULT_REGION: sb.region,
-      AWS_PAGER: '',
-    };
-    return new Promise((resolve) => {
-      execFile(
-        AWS,
-        ['--endpoint-url', sb.endpoint, '--output', 'json', ...args],
-        { env, timeout: 300_000 },
-        (error, stdout, stderr) => {
-          const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-          resolve({ code, stdout, stderr });
-        },
-      );
-    });
-  }
+  const aws = (...args: string[]) => awsCli(sb, home, args);
 
   it('opsworks describe-stacks and describe-stack-provisioning-parameters', async () => {
     const stacks = await aws('opsworks', 'describe-stacks', '--stack-ids', sb.stackId);

@@ -1,9 +1,9 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../../../sandbox/index.js';
+import { awsCli, awsCliPresent } from '../../aws-cli.js';
 import { registerManagedInstance } from './register.js';
 
 /**
@@ -12,15 +12,7 @@ import { registerManagedInstance } from './register.js';
  * tags and deregistration, as an operator checks a hybrid fleet. Credentials
  * go in the environment, never on the command line.
  */
-const AWS = '/usr/bin/aws';
-const present = existsSync(AWS);
-if (!present) {
-  if (process.env.CI)
-    throw new Error(`${AWS} is required in CI for the sandbox interop tests (apt-get install awscli)`);
-  console.warn(
-    `skipping the AWS CLI SSM interop tests: ${AWS} is not installed (apt-get install awscli); CI requires it`,
-  );
-}
+const present = awsCliPresent('the AWS CLI SSM interop tests');
 
 describe.skipIf(!present)('the sandbox SSM through /usr/bin/aws (CLI v2.9)', () => {
   let sb: Sandbox;
@@ -34,29 +26,7 @@ describe.skipIf(!present)('the sandbox SSM through /usr/bin/aws (CLI v2.9)', () 
     rmSync(home, { recursive: true, force: true });
   });
 
-  function aws(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const env = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: home,
-      AWS_CONFIG_FILE: join(home, 'config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
-      AWS_ACCESS_KEY_ID: sb.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: sb.credentials.secretAccessKey,
-      AWS_DEFAULT_REGION: sb.region,
-      AWS_PAGER: '',
-    };
-    return new Promise((resolve) => {
-      execFile(
-        AWS,
-        ['--endpoint-url', sb.endpoint, '--output', 'json', ...args],
-        { env, timeout: 300_000 },
-        (error, stdout, stderr) => {
-          const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-          resolve({ code, stdout, stderr });
-        },
-      );
-    });
-  }
+  const aws = (...args: string[]) => awsCli(sb, home, args);
 
   it('create-activation, describe-activations, then describe-instance-information lists the nodes Online with their tags', async () => {
     const created = await aws(
