@@ -51,6 +51,13 @@ const calledOnce = (operation: string) => (sb: Sandbox) => sb.calls().some((c) =
 const installStarted = (sb: Sandbox) =>
   sb.commands().some((c) => c.command.includes('/opsworks-agent-installer/boot-registration'));
 
+/** A host's registration is in the waiter: an instance was registered and the fleet's poll has run since. */
+const waitStarted = (sb: Sandbox) => {
+  const calls = sb.calls();
+  const registered = calls.findIndex((c) => c.operation === 'RegisterInstance');
+  return registered >= 0 && calls.slice(registered + 1).some((c) => c.operation === 'DescribeInstances');
+};
+
 export const CASES: MatrixCase[] = [
   {
     name: 'unreachable host',
@@ -170,6 +177,32 @@ export const CASES: MatrixCase[] = [
   {
     name: 'SIGINT twice, during the install',
     interrupt: { when: installStarted, twice: true },
+    reconcile: true,
+    code: 99,
+  },
+  {
+    name: 'SIGINT once, during the install',
+    interrupt: { when: installStarted },
+    code: 99,
+  },
+  {
+    name: 'SIGINT once, during the wait',
+    // Registration takes a while on the service side, so the hosts are still waiting when it lands.
+    sandbox: { registrationDelayMs: 20_000 },
+    interrupt: { when: waitStarted },
+    code: 99,
+  },
+  {
+    name: 'SIGINT twice, during agent credentials',
+    faults: () => ({ latencyMs: { iam: 300 } }),
+    interrupt: { when: calledOnce('CreateAccessKey'), twice: true },
+    reconcile: true,
+    code: 99,
+  },
+  {
+    name: 'SIGINT twice, during the wait',
+    sandbox: { registrationDelayMs: 20_000 },
+    interrupt: { when: waitStarted, twice: true },
     reconcile: true,
     code: 99,
   },
