@@ -58,9 +58,14 @@ export async function loadConfig(options: { cwd: string; file?: string }): Promi
     if (code === 'ENOENT' && file) {
       throw new RunnerError('CONFIG_NOT_FOUND', `config file not found: ${file}`, { file, cause: error });
     }
-    throw new RunnerError('CONFIG_INVALID', `cannot read config: ${parseFailure(error).reason}`, {
-      ...parseFailure(error),
-      file: parseFailure(error).file ?? file,
+    // An import the config makes already names the config file that imports it: said once.
+    if (error instanceof RunnerError && error.code === 'IMPORT_FAILED') {
+      throw new RunnerError('CONFIG_INVALID', `cannot read config: ${error.message}`, { cause: error });
+    }
+    const failure = parseFailure(error);
+    throw new RunnerError('CONFIG_INVALID', `cannot read config: ${failure.reason}`, {
+      ...failure,
+      file: failure.file ?? file,
       cause: error,
     });
   }
