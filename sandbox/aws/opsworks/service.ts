@@ -1,6 +1,6 @@
 import { authorize } from '../auth/authorize.js';
 import type { AwsContext } from '../context.js';
-import { jsonReply } from '../protocol/json.js';
+import { jsonInput, jsonReply } from '../protocol/json.js';
 import { AwsServiceError } from '../service-error.js';
 import type { AwsRequest, HandledCall } from '../types.js';
 import type { Input } from './input.js';
@@ -69,15 +69,7 @@ export function handleOpsWorks(ctx: AwsContext, req: AwsRequest): HandledCall {
   if (req.method !== 'POST' || !op) {
     throw new AwsServiceError('UnknownOperationException', `Unknown operation ${operation || '(none)'}`, 400);
   }
-  let input: Input;
-  try {
-    input = req.body.length === 0 ? {} : (JSON.parse(req.body.toString('utf8')) as Input);
-  } catch {
-    throw new AwsServiceError('SerializationException', 'Request body is not valid JSON', 400);
-  }
-  if (!input || typeof input !== 'object' || Array.isArray(input)) {
-    throw new AwsServiceError('SerializationException', 'Request body must be a JSON object', 400);
-  }
+  const input: Input = jsonInput(req);
   authorize(ctx, 'opsworks', req.principal, `opsworks:${operation}`, resourceOf(ctx, input));
   const result = op.run(ctx, input, req);
   return { operation, reply: jsonReply(result, req.requestId), mutated: op.mutates };

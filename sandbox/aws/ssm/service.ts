@@ -1,6 +1,6 @@
 import { authorize } from '../auth/authorize.js';
 import type { AwsContext } from '../context.js';
-import { jsonReply } from '../protocol/json.js';
+import { jsonInput, jsonReply } from '../protocol/json.js';
 import { AwsServiceError } from '../service-error.js';
 import type { AwsRequest, HandledCall } from '../types.js';
 import { createActivation, deleteActivation, describeActivations } from './activations.js';
@@ -68,15 +68,7 @@ export function handleSsm(ctx: AwsContext, req: AwsRequest): HandledCall {
   if (req.method !== 'POST' || !op) {
     throw new AwsServiceError('UnknownOperationException', `Unknown operation ${operation || '(none)'}`, 400);
   }
-  let input: Input;
-  try {
-    input = req.body.length === 0 ? {} : (JSON.parse(req.body.toString('utf8')) as Input);
-  } catch {
-    throw new AwsServiceError('SerializationException', 'Request body is not valid JSON', 400);
-  }
-  if (!input || typeof input !== 'object' || Array.isArray(input)) {
-    throw new AwsServiceError('SerializationException', 'Request body must be a JSON object', 400);
-  }
+  const input: Input = jsonInput(req);
   if (!ANONYMOUS.has(operation)) {
     authorize(ctx, 'ssm', req.principal, `ssm:${operation}`, resourceOf(ctx, operation, input));
     // Handing a role to the nodes an activation registers is passing it: AWS checks iam:PassRole.

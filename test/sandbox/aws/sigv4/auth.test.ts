@@ -117,6 +117,35 @@ describe('SigV4 verification on every service', () => {
       uriEscapePath: service !== 's3',
     });
 
+  it.each([
+    ['opsworks', 'OpsWorks_20130218.DescribeStacks'],
+    ['ssm', 'AmazonSSM.DescribeActivations'],
+  ])(
+    '%s answers a signed body that is not a JSON object with SerializationException',
+    async (service, target) => {
+      const url = new URL(sb.endpoint);
+      for (const body of ['{not json', '[1, 2]']) {
+        const signed = await signer(service, sb).sign({
+          method: 'POST',
+          protocol: 'http:',
+          hostname: url.hostname,
+          port: Number(url.port),
+          path: '/',
+          headers: {
+            host: url.host,
+            'content-type': 'application/x-amz-json-1.1',
+            'x-amz-target': target,
+          },
+          body,
+          query: {},
+        });
+        const r = await raw(new URL(`${sb.endpoint}/`), 'POST', signed.headers, Buffer.from(body));
+        expect(r.status, body).toBe(400);
+        expect(JSON.parse(r.text).__type, body).toBe('SerializationException');
+      }
+    },
+  );
+
   it('accepts a presigned S3 URL (query-string signature) and refuses it once tampered', async () => {
     const url = new URL(sb.endpoint);
     const presigned = await signer('s3', sb).presign(
