@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { RunnerError } from '../../../core/errors.js';
+import { isAlive } from '../../../core/journal/liveness.js';
+import { defaultJournalDir, type JournalRef, LocalJournalStore } from '../../../core/journal/store.js';
 import type { AgentState } from '../agent-state.js';
 import { opsworksSdk } from '../aws-sdk.js';
 import type { RegisterOptions } from '../options.js';
 import { RegisterPlay } from '../play-context.js';
-import { isAlive } from './liveness.js';
 import { loadPending, reconcileHost } from './reconcile.js';
 import { type HostLeftovers, isOpen, parseJournal } from './records.js';
-import { defaultJournalDir, type JournalRef, LocalJournalStore } from './store.js';
 
 /**
  * `runner journal list|show|reconcile`: the register playbook's run journals

@@ -1,4 +1,6 @@
 import type { Instance } from '@aws-sdk/client-opsworks';
+import { isAlive } from '../../../core/journal/liveness.js';
+import type { JournalRef, JournalStore } from '../../../core/journal/store.js';
 import type { AgentState } from '../agent-state.js';
 import {
   type IamDeps,
@@ -7,9 +9,7 @@ import {
   userCreated,
   userHasKey,
 } from '../credentials/iam-user.js';
-import { isAlive } from './liveness.js';
 import { type HostLeftovers, isOpen, parseJournal } from './records.js';
-import type { JournalRef, JournalStore } from './store.js';
 
 /** What an earlier run (crashed, killed, or unable to roll back) left open for one host. */
 export interface PendingHost {

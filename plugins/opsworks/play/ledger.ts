@@ -1,9 +1,9 @@
+import { HostLocks } from '../../../core/journal/locks.js';
+import { newRunId, RunJournal } from '../../../core/journal/run-journal.js';
+import { defaultJournalDir, LocalJournalStore } from '../../../core/journal/store.js';
 import type { Secret } from '../../../core/secret.js';
 import type { IamLedger } from '../credentials/iam-user.js';
-import { newRunId, RunJournal } from '../journal/journal.js';
-import { HostLocks } from '../journal/locks.js';
 import { loadPending, type PendingHost } from '../journal/reconcile.js';
-import { defaultJournalDir, LocalJournalStore } from '../journal/store.js';
 import type { RegisterOptions } from '../options.js';
 
 export interface HostRecord {

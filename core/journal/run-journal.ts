@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { EffectJournal } from '../../../core/plugin/types.js';
+import type { EffectJournal } from '../plugin/types.js';
 import { currentOwner } from './liveness.js';
-import type { EffectRecord, HostState, JournalOp, JournalRecord } from './records.js';
+import type { EffectRecord, HostState, JournalRecord } from './records.js';
 import type { JournalStore, JournalStream } from './store.js';
 
 /** A run ID that sorts by time and never collides between shards: `20261130T010203Z-<pid>-<hex>`. */
@@ -59,7 +59,7 @@ export class RunJournal {
     return {
       effect: async (op, fields, fn, outcome) => {
         this.#hosts.add(host);
-        const base = { host, op: op as JournalOp, ...clean(fields) };
+        const base = { host, op, ...clean(fields) };
         await this.append({ type: 'intent', ...base, at: now() } as EffectRecord);
         let value: Awaited<ReturnType<typeof fn>>;
         try {
