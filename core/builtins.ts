@@ -10,6 +10,7 @@ export async function builtinPlugins(): Promise<Plugin[]> {
     import('../plugins/core-modules/index.js'),
     import('../plugins/connections/index.js'),
     import('../plugins/inventory-aws-ec2/index.js'),
+    import('../plugins/registration/index.js'),
     import('../plugins/opsworks/index.js'),
     import('../plugins/infra-on-premises/index.js'),
     import('../plugins/infra-ec2/index.js'),
