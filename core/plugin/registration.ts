@@ -46,6 +46,8 @@ export interface RegistrationContext {
   name: string;
   region: string;
   vpcId?: string;
+  /** The service ties hosts to no VPC (SSM): an EC2 target may be in any network. */
+  anyNetwork?: boolean;
   /** The agent installer every host downloads (url mode). */
   installerUrl: string;
 }
