@@ -12,6 +12,7 @@ export async function builtinPlugins(): Promise<Plugin[]> {
     import('../plugins/inventory-aws-ec2/index.js'),
     import('../plugins/registration/index.js'),
     import('../plugins/opsworks/index.js'),
+    import('../plugins/ssm/index.js'),
     import('../plugins/infra-on-premises/index.js'),
     import('../plugins/infra-ec2/index.js'),
     import('../plugins/credentials/index.js'),

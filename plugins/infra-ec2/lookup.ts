@@ -24,7 +24,8 @@ export function lookupRequests(
   target: string,
   stackVpcId: string | undefined,
 ): { InstanceIds?: string[]; Filters?: Filter[] }[] {
-  const vpc: Filter[] = stackVpcId && stackVpcId !== ANY_NETWORK ? [{ Name: 'vpc-id', Values: [stackVpcId] }] : [];
+  const vpc: Filter[] =
+    stackVpcId && stackVpcId !== ANY_NETWORK ? [{ Name: 'vpc-id', Values: [stackVpcId] }] : [];
   switch (targetKind(target)) {
     case 'instance-id':
       return [{ InstanceIds: [target], ...(vpc.length ? { Filters: vpc } : {}) }];
