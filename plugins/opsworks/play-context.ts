@@ -30,7 +30,10 @@ export class RegisterPlay {
   readonly options = new Map<string, OptionsResult>();
   readonly iamLimiter: RateLimiter;
 
-  constructor(parts: () => RegistrationParts = () => ({ targets: new Map() }), limits = IAM_RATE) {
+  constructor(
+    parts: () => RegistrationParts = () => ({ services: new Map(), targets: new Map() }),
+    limits = IAM_RATE,
+  ) {
     this.clients = new AwsClients(parts);
     this.aws = new StackCache(this.clients);
     this.waiters = new Waiters(this.clients);
