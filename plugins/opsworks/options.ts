@@ -47,6 +47,14 @@ export type OptionsResult =
 
 const DEFAULT_WAIT_TIMEOUT_S = 600;
 
+/** The var behind a CLI rule's refusal (its words stay the CLI's), so the error can name where it was set. */
+const RULE_KEYS: [string, string][] = [
+  ['Invalid hostname', 'opsworks_hostname'],
+  ['--override-private-ip', 'opsworks_private_ip'],
+  ['--override-public-ip', 'opsworks_public_ip'],
+  ['--use-instance-profile', 'opsworks_agent_credentials'],
+];
+
 /** A value that is not what a string option may be: refused with the key named, as the AWS CLI's argparse would. */
 class OptionError extends Error {
   constructor(
@@ -218,7 +226,10 @@ function readStrict(vars: Vars, host: string, platform: string): OptionsResult {
     journalDir: str(vars, 'opsworks_journal_dir', host),
   };
   const reason = validateRegisterArgs(toRegisterArgs(options, vars, host, platform));
-  if (reason) return { ok: false, reason };
+  if (reason) {
+    const key = RULE_KEYS.find(([start]) => reason.startsWith(start))?.[1];
+    return { ok: false, reason, ...(key ? { key } : {}) };
+  }
   if (str(vars, 'opsworks_override_ssh', host)) {
     return {
       ok: false,

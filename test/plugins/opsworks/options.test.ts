@@ -63,6 +63,20 @@ describe('register options are as strict as the AWS CLI', () => {
     expect(read({ opsworks_wait_timeout: '-1' })).toMatchObject({ ok: false, key: 'opsworks_wait_timeout' });
   });
 
+  it("the CLI's rules keep its words and name the var they refuse", () => {
+    expect(read({ opsworks_hostname: 'web_05' })).toEqual({
+      ok: false,
+      key: 'opsworks_hostname',
+      reason:
+        "Invalid hostname: 'web_05'. Hostnames must consist of letters, digits and dashes only and must not start or end with a dash.",
+    });
+    expect(read({ opsworks_infrastructure_class: 'ec2', opsworks_private_ip: '10.0.0.9' })).toEqual({
+      ok: false,
+      key: 'opsworks_private_ip',
+      reason: '--override-private-ip is not supported for EC2.',
+    });
+  });
+
   it('numbers stay fine where a number is meant', () => {
     expect(read(yaml('opsworks_wait_timeout: 300'))).toMatchObject({
       ok: true,
