@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../core/output/events.js';
-import { BIN, recapOf } from '../../support/cli.js';
+import { BIN, recapOf, runCli } from '../../support/cli.js';
 import { type RegisterFixture, registerFixture } from './support.js';
 
 /**
@@ -169,6 +169,15 @@ describe('SIGKILL at three points, then the same command again', () => {
         };
         expect(listed.Users).toHaveLength(HOSTS);
         expect(listed.Users.filter((u) => u.UserName.includes('+'))).toEqual([]);
+        // Every key the CLI lists is one a host's agent holds.
+        const cliKeys: string[] = [];
+        for (const u of listed.Users) {
+          const k = JSON.parse(await awsIam('list-access-keys', '--user-name', u.UserName)) as {
+            AccessKeyMetadata: { AccessKeyId: string }[];
+          };
+          cliKeys.push(...k.AccessKeyMetadata.map((m) => m.AccessKeyId));
+        }
+        expect(cliKeys.sort()).toEqual([...held.values()].sort());
       } else if (process.env.CI) throw new Error(`${AWS} is required in CI`);
 
       // No temp dir (with its preconfig) left on any host.
@@ -191,6 +200,14 @@ describe('SIGKILL at three points, then the same command again', () => {
         const text = readFileSync(join(journalDir, fx.sb.stackId, j), 'utf8');
         for (const s of secrets) expect(text).not.toContain(s);
       }
+      const list = await runCli(['journal', 'list', '--stack-id', fx.sb.stackId], {
+        env: { RUNNER_JOURNAL_DIR: journalDir },
+      });
+      expect(list.code, list.stderr).toBe(0);
+      const lines = list.stdout.trim().split('\n');
+      expect(lines).toHaveLength(journals.length);
+      // The killed run is dead (its hosts settled by the re-run), the re-run ended; nothing open in either.
+      for (const line of lines) expect(line).toMatch(/ (crashed|ended) {2}\d+ hosts, 0 open$/);
     }, 2_400_000);
   }
 });

@@ -47,6 +47,8 @@ describe('runner play register: strict options name the file', () => {
         "          opsworks_hostname: ' Web05 '",
         '        web3:',
         '          opsworks_region: 1234',
+        '        web4:',
+        '          opsworks_hostname: web_05',
         '    app:',
         '      hosts:',
         '        app1: {}',
@@ -67,6 +69,8 @@ describe('runner play register: strict options name the file', () => {
       web1: `inventory.yml:9: opsworks_stack_id must be a string, got the boolean true ${YAML11_BOOL}`,
       web2: 'inventory.yml:11: opsworks_hostname has leading or trailing spaces (" Web05 "): remove them',
       web3: 'inventory.yml:13: opsworks_region must be a string, got the number 1234: quote it',
+      // The CLI's own words for a rule, after where the value was set.
+      web4: "inventory.yml:15: Invalid hostname: 'web_05'. Hostnames must consist of letters, digits and dashes only and must not start or end with a dash.",
       app1: `group_vars/app.yml:2: opsworks_hostname must be a string, got the boolean false ${YAML11_BOOL}`,
       // The AWS CLI's own words for `--local` with a target.
       db1: 'Argument --local is mutually exclusive with target.',
