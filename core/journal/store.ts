@@ -23,6 +23,12 @@ export interface JournalRef {
   run: string;
   /** Where an operator finds it (a path). */
   location: string;
+  /**
+   * The store knows its writer stopped, though the header's process cannot be
+   * checked from here (another machine): its heartbeat went stale, or a later
+   * attempt of the same shard of the same run has started.
+   */
+  gone?: boolean;
 }
 
 export interface JournalStream {
