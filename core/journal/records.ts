@@ -15,6 +15,10 @@ export interface RunHeader {
   pid: number;
   machine: string;
   at: string;
+  /** The run ID every shard of the run shares (`--run-id`), when the run is sharded or shared. */
+  group?: string;
+  /** This stream's shard (0-based index), when the run is sharded. */
+  shard?: { index: number; count: number };
 }
 
 export interface EffectRecord {

@@ -21,6 +21,7 @@ import type { Secret } from '../secret.js';
 import { type RunOutcome, runPlaybook } from './executor.js';
 import type { PlaybookDefinition } from './model.js';
 import { resolvePlaybook } from './resolve-playbook.js';
+import type { RunScope } from './run-scope.js';
 
 export interface RunPlayOptions {
   /** A plugin's playbook name or a playbook file. */
@@ -33,6 +34,8 @@ export interface RunPlayOptions {
   /** An explicit config file; else discovered from cwd. */
   configFile?: string;
   limit?: string;
+  /** Run ID, shard (applied after `limit`), journal and API budget. */
+  scope?: RunScope;
   forks?: number;
   extraVars?: Vars;
   check?: boolean;
@@ -117,6 +120,7 @@ export async function runPlay(options: RunPlayOptions): Promise<RunOutcome> {
         selectHosts(inventory, pattern, { cwd, onWarning: (message) => patternWarnings.push(message) }),
       drainWarnings: () => patternWarnings.splice(0),
       limit: options.limit,
+      scope: options.scope,
       forks: options.forks ?? config.forks ?? DEFAULTS.forks,
       extraVars: { ...(config.vars ?? {}), ...(options.extraVars ?? {}) },
       check: options.check,
