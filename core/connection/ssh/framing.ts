@@ -142,10 +142,12 @@ export class ReadyParser {
   pushStdout(chunk: Buffer): Buffer {
     if (this.ready) return chunk;
     this.#out += chunk.toString('latin1');
-    const match = new RegExp(`(?:^|\\n)${this.#token} ([01]) (\\d*)\\n`).exec(this.#out);
-    if (!match) return Buffer.alloc(0);
-    this.ready = parseReady(match[0].replace(/^\n/, ''), this.#token);
-    const rest = Buffer.from(this.#out.slice(match.index + match[0].length), 'latin1');
+    // The token is random: found anywhere, it is our line (no regex per chunk; one parse at the end).
+    const at = this.#out.indexOf(`${this.#token} `);
+    const end = at < 0 ? -1 : this.#out.indexOf('\n', at);
+    if (end < 0) return Buffer.alloc(0);
+    this.ready = parseReady(this.#out.slice(at, end + 1), this.#token) ?? { base64: false };
+    const rest = Buffer.from(this.#out.slice(end + 1), 'latin1');
     this.#out = '';
     return rest;
   }
