@@ -63,6 +63,11 @@ export class OutcomeJournal implements Reporter {
     }
   }
 
+  /** Resolves once every record so far is durable (or its failure told). */
+  async flushed(): Promise<void> {
+    await Promise.all(this.#writes);
+  }
+
   /** Waits for every record, then ends the stream (an ended stream is a finished shard). */
   async close(): Promise<void> {
     await Promise.all(this.#writes);
