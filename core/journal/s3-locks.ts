@@ -117,7 +117,7 @@ export class S3HostLocks implements HostLockSet {
     const h = found.holder;
     if (h?.run === this.run) return true;
     // On this machine the process itself is checked: nothing beats that.
-    if (h && h.machine === hostname()) return !isAlive(h);
+    if (h && h.machine === hostname()) return !isAlive(h, undefined);
     const sameShard =
       h?.group !== undefined &&
       h.group === this.scope.group &&

@@ -133,6 +133,7 @@ export class S3JournalStore implements JournalStore {
         group,
         shard,
         location: `s3://${this.#where.bucket}/${dir}`,
+        heartbeatAt: updated ? Date.parse(updated) : undefined,
         ...(updated ? { updatedAt: updated } : {}),
       });
     }

@@ -1,3 +1,4 @@
+import { serviceName } from '../../core/plugin/registration.js';
 import type { CheckDefinition } from '../../core/plugin/types.js';
 import { AGENT_STATE_COMMAND, parseAgentState } from './agent-state.js';
 import { playOf } from './play-context.js';
@@ -10,6 +11,8 @@ export const optionsCheck: CheckDefinition = {
   phase: 'preflight',
   playbooks: ['register'],
   async run(ctx) {
+    if (serviceName(ctx.vars) !== 'opsworks')
+      return { level: 'pass', message: 'not registering with OpsWorks' };
     const parsed = optionsOf(ctx);
     return parsed.ok ? { level: 'pass' } : { level: 'fail', message: parsed.reason };
   },
@@ -21,6 +24,8 @@ export const hostnameUniqueCheck: CheckDefinition = {
   phase: 'preflight',
   playbooks: ['register'],
   async run(ctx) {
+    if (serviceName(ctx.vars) !== 'opsworks')
+      return { level: 'pass', message: 'not registering with OpsWorks' };
     const parsed = optionsOf(ctx);
     if (!parsed.ok || !parsed.options.hostname) return { level: 'pass' };
     let instances: Awaited<ReturnType<ReturnType<typeof playOf>['aws']['instances']>>;

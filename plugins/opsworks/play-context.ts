@@ -32,7 +32,7 @@ export class RegisterPlay {
   readonly iamLimiter: RateLimiter;
 
   constructor(
-    parts: () => RegistrationParts = () => ({ targets: new Map() }),
+    parts: () => RegistrationParts = () => ({ services: new Map(), targets: new Map() }),
     limits = IAM_RATE,
     scope: RunScope = {},
   ) {

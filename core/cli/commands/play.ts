@@ -115,7 +115,7 @@ export function registerPlayCommand(program: Command, io: CliIO): void {
     const password = flags.askPass ? await promptSecret('SSH password: ') : undefined;
     const becomePassword = flags.askBecomePass ? await promptSecret('BECOME password: ') : undefined;
     const project = await loadProject({ cwd, configFile: flags.config });
-    const reporters = selectReporters(
+    const reporters = await selectReporters(
       {
         json: flags.json === true,
         verbosity: flags.verbose,

@@ -121,7 +121,7 @@ export class RunLedger {
   async settlePending(o: RegisterOptions, host: string, pending: PendingHost[], note: string): Promise<void> {
     const store = this.journal(o).store;
     for (const p of pending) {
-      const stream = await store.open(p.ref.stack, p.ref.run);
+      const stream = await store.open(p.ref.stack, p.ref.run, { foreign: true });
       try {
         await stream.append({
           type: 'host',
