@@ -10,6 +10,8 @@ import type { Shard } from './shard.js';
 export interface RunScope {
   /** Shared by every shard of one run (`--run-id`, or derived from the inputs). */
   id?: string;
+  /** This process's own ID within the run (names its journal streams and host locks). */
+  attempt?: string;
   shard?: Shard;
   /** `--journal`: a directory or `s3://bucket/prefix/`. */
   journal?: string;

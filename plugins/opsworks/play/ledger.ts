@@ -35,14 +35,16 @@ export interface HostRecord {
  */
 export class RunLedger {
   /** This run's ID: names its journals and its host locks. */
-  readonly run = newRunId();
+  readonly run: string;
   readonly #hosts = new Map<string, HostRecord>();
   readonly #journals = new Map<string, RunJournal>();
   readonly #locks = new Map<string, HostLockSet>();
   readonly #backends = new Map<string, JournalBackend>();
 
   /** `scope`: the run's `--journal`, `--run-id` and shard, which win over `opsworks_journal_dir`. */
-  constructor(private readonly scope: RunScope = {}) {}
+  constructor(private readonly scope: RunScope = {}) {
+    this.run = scope.attempt ?? newRunId();
+  }
   readonly #pending = new Map<string, Promise<Map<string, PendingHost[]>>>();
 
   host(name: string): HostRecord {
