@@ -60,16 +60,20 @@ export class Inventory {
     }
     this.#indexDirectGroups();
     const ungrouped = groups.get('ungrouped')!;
+    const leave = new Set<string>();
+    const join: string[] = [];
     for (const host of this.#hosts.keys()) {
       const mine = this.#groupsOfUncached(host);
       if (mine.includes('ungrouped')) {
-        if (mine.some((g) => g !== 'all' && g !== 'ungrouped')) {
-          ungrouped.hosts = ungrouped.hosts.filter((h) => h !== host);
-        }
+        if (mine.some((g) => g !== 'all' && g !== 'ungrouped')) leave.add(host);
       } else if (mine.length === 0 || (mine.length === 1 && mine[0] === 'all')) {
-        ungrouped.hosts.push(host);
+        join.push(host);
       }
     }
+    // Indexed again only when `ungrouped` changed (a second pass over 100,000 hosts costs as much as the first).
+    if (leave.size === 0 && join.length === 0) return;
+    if (leave.size > 0) ungrouped.hosts = ungrouped.hosts.filter((h) => !leave.has(h));
+    ungrouped.hosts.push(...join);
     this.#indexDirectGroups();
   }
 
@@ -89,9 +93,9 @@ export class Inventory {
     this.#ancestors.clear();
     for (const g of this.#groups.values()) {
       for (const h of g.hosts) {
-        const list = this.#directGroups.get(h) ?? [];
-        list.push(g.name);
-        this.#directGroups.set(h, list);
+        const list = this.#directGroups.get(h);
+        if (list) list.push(g.name);
+        else this.#directGroups.set(h, [g.name]);
       }
     }
   }

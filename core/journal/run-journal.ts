@@ -31,6 +31,8 @@ export class RunJournal {
     readonly store: JournalStore,
     readonly stack: string,
     readonly run: string,
+    /** The shared run ID and this process's shard, written in the header for recaps across shards. */
+    readonly scope: { group?: string; shard?: { index: number; count: number } } = {},
   ) {}
 
   #open(): Promise<JournalStream> {
@@ -43,6 +45,8 @@ export class RunJournal {
         stack: this.stack,
         ...currentOwner(),
         at: new Date().toISOString(),
+        ...(this.scope.group ? { group: this.scope.group } : {}),
+        ...(this.scope.shard ? { shard: this.scope.shard } : {}),
       });
       this.#timer = setInterval(() => void stream.heartbeat().catch(() => undefined), LOCK_HEARTBEAT_MS);
       // The heartbeat never keeps the process alive on its own.

@@ -38,6 +38,12 @@ export interface JournalRef {
   location: string;
   /** The owner's last heartbeat (ms since the epoch, by the store's clock), if the store has one. */
   heartbeatAt: number | undefined;
+  /**
+   * The store knows its writer stopped, though the header's process cannot be
+   * checked from here (another machine): its heartbeat went stale, or a later
+   * attempt of the same shard of the same run has started.
+   */
+  gone?: boolean;
 }
 
 export interface JournalStream {

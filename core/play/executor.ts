@@ -16,6 +16,7 @@ import { type HostState, newHostState, taskVars } from './host-state.js';
 import { countResult } from './host-stats.js';
 import type { PlaybookDefinition, PlayDefinition, TaskDefinition } from './model.js';
 import { type PlannedPlay, planPlays } from './prepare.js';
+import { RUN_SCOPE, type RunScope } from './run-scope.js';
 import { runTask } from './run-task.js';
 import { strategyFor } from './strategies/index.js';
 import { taskBecome } from './task-become.js';
@@ -49,6 +50,8 @@ export interface RunPlaybookOptions {
   connectionDefaults?: { password?: Secret; becomePassword?: Secret };
   emit(event: RunEvent): void;
   signal?: AbortSignal;
+  /** The run ID, shard, journal and API budget (`--run-id`, `--shard`, `--journal`, `--api-rate`). */
+  scope?: RunScope;
   /**
    * Where a host's var comes from (`file:line`, `extra vars (-e)`), given the
    * play's own layers; for modules' and checks' error messages only.
@@ -184,7 +187,7 @@ class PlayRun {
     });
     const playVars = { ...(play.vars ?? {}) };
     // The play's typed plugin state: lives exactly as long as this play, never in its vars.
-    const store = new PlayStore();
+    const store = new PlayStore(this.options.scope ? [[RUN_SCOPE, this.options.scope]] : []);
     const hookContext: PlayHookContext = {
       playbook: this.options.playbook.name,
       play: play.name,
