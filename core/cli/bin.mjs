@@ -17,6 +17,23 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
+// `runner --version` answers from package.json without loading the CLI, as
+// fast as Node starts (scripts and completions call it often).
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  const { readFileSync } = await import('node:fs');
+  // ../../package.json from core/cli/ in a clone, ../../../ from dist/core/cli/ in an install.
+  for (const up of ['../../package.json', '../../../package.json']) {
+    try {
+      const { bin, version } = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8'));
+      if (bin?.runner) {
+        process.stdout.write(`${version}\n`);
+        process.exit(0);
+      }
+    } catch {}
+  }
+}
+
 const built = import.meta.url.includes('/dist/core/cli/');
 const entry = new URL(built ? './main.js' : '../../dist/core/cli/main.js', import.meta.url);
 let main;
@@ -27,4 +44,4 @@ try {
   process.stderr.write(`runner: not built: ${entry.pathname} is missing (run "npm run build")\n`);
   process.exit(1);
 }
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await main(argv);

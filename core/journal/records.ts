@@ -1,3 +1,5 @@
+import type { HostStats, HostStatus } from '../output/events.js';
+
 /**
  * A run journal's records, one JSON object per line (NDJSON). An `intent` is
  * written (and flushed) before an external side effect, its `done` or
@@ -15,6 +17,10 @@ export interface RunHeader {
   pid: number;
   machine: string;
   at: string;
+  /** The run ID every shard of the run shares (`--run-id`), when the run is sharded or shared. */
+  group?: string;
+  /** This stream's shard (0-based index), when the run is sharded. */
+  shard?: { index: number; count: number };
 }
 
 export interface EffectRecord {
@@ -40,12 +46,35 @@ export interface HostRecord {
   note?: string;
 }
 
+/** The play started with this many hosts (in the run's recap stream). */
+export interface StartRecord {
+  type: 'start';
+  hosts: number;
+  at: string;
+}
+
+/**
+ * How a host ended, as its recap row says (in the run's recap stream): what
+ * `runner recap` merges across shards. Written by the engine for every host,
+ * whatever the playbook; the message and notices come redacted, as every
+ * reporter sees them.
+ */
+export interface OutcomeRecord {
+  type: 'outcome';
+  host: string;
+  status: HostStatus;
+  stats: HostStats;
+  msg?: string;
+  notices?: { check: string; message: string }[];
+  at: string;
+}
+
 export interface EndRecord {
   type: 'end';
   at: string;
 }
 
-export type JournalRecord = RunHeader | EffectRecord | HostRecord | EndRecord;
+export type JournalRecord = RunHeader | EffectRecord | HostRecord | StartRecord | OutcomeRecord | EndRecord;
 
 /** A journal's text back into records; malformed lines (a torn last write after a crash) are counted, not thrown. */
 export function readRecords(text: string): { records: JournalRecord[]; torn: number } {

@@ -5,7 +5,6 @@ import type { PluginRegistry } from '../plugin/registry.js';
 import type { ReporterOptions } from '../plugin/types.js';
 import type { Reporter } from './events.js';
 import { hostLogReporter } from './reporters/host-log.js';
-import { liveReporter } from './reporters/live.js';
 import { ndjsonReporter } from './reporters/ndjson.js';
 import { plainReporter } from './reporters/plain.js';
 
@@ -23,9 +22,10 @@ export interface OutputChoice {
 
 /**
  * `--json` puts NDJSON on stdout and the human view on stderr; otherwise the
- * live view on a TTY, plain lines elsewhere (CI, pipes, files).
+ * live view on a TTY, plain lines elsewhere (CI, pipes, files). The live
+ * view's terminal libraries are loaded only when it is chosen.
  */
-export function selectReporters(choice: OutputChoice, registry: PluginRegistry): Reporter[] {
+export async function selectReporters(choice: OutputChoice, registry: PluginRegistry): Promise<Reporter[]> {
   const human = choice.json ? choice.stderr : choice.stdout;
   const isTTY = human.isTTY === true && !process.env.CI && process.env.TERM !== 'dumb';
   const options: ReporterOptions = {
@@ -49,7 +49,10 @@ export function selectReporters(choice: OutputChoice, registry: PluginRegistry):
     reporters.push(factory.value(options));
   } else {
     const humanOptions = { ...options, out: human as NodeJS.WriteStream };
-    reporters.push(isTTY && choice.verbosity < 2 ? liveReporter(humanOptions) : plainReporter(humanOptions));
+    if (isTTY && choice.verbosity < 2) {
+      const { liveReporter } = await import('./reporters/live.js');
+      reporters.push(liveReporter(humanOptions));
+    } else reporters.push(plainReporter(humanOptions));
   }
   if (choice.logDir) reporters.push(hostLogReporter(usableLogDir(choice.logDir)));
   return reporters;

@@ -1,6 +1,7 @@
-import nunjucks from 'nunjucks';
+import type * as Nunjucks from 'nunjucks';
 import { RunnerError } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
+import { lazyRequire } from '../lazy-require.js';
 import { addAnsibleFilters } from './filters.js';
 import { pythonRepr } from './python-repr.js';
 
@@ -47,10 +48,16 @@ interface CompiledTemplate {
   rootRenderFunc: RootRender;
   render(context: object): string;
 }
-const internals = nunjucks as unknown as {
-  parser: { parse(src: string, extensions: unknown[], options: object): NunjucksNode };
-  runtime: NunjucksRuntime;
-};
+/**
+ * nunjucks, loaded at the first template: a play or inventory without `{{ }}`
+ * (and `runner --help`, `runner inventory --list`) never pays its load.
+ */
+const nunjucks = lazyRequire<typeof Nunjucks>('nunjucks');
+const internals = () =>
+  nunjucks() as unknown as {
+    parser: { parse(src: string, extensions: unknown[], options: object): NunjucksNode };
+    runtime: NunjucksRuntime;
+  };
 
 /**
  * Every Symbol in a nunjucks AST. nunjucks' own findAll() does not descend
@@ -70,7 +77,7 @@ function collectSymbols(node: unknown, out: Set<string>): void {
 
 /** Text output as Jinja prints it (True, None, ['a']), and None printable: only undefined is an error. */
 function jinjaRuntime(): NunjucksRuntime {
-  const base = internals.runtime;
+  const base = internals().runtime;
   return {
     ...base,
     suppressValue: (value, autoescape) => {
@@ -97,25 +104,35 @@ function bounded<K, V>(memo: Map<K, V>, key: K, make: () => V): V {
 }
 
 export class TemplateEngine {
-  readonly #env = new nunjucks.Environment(null, {
-    autoescape: false,
-    throwOnUndefined: true,
-    trimBlocks: true,
-    lstripBlocks: false,
-  });
-  readonly #runtime = jinjaRuntime();
+  /** Made at the first template (see `nunjucks` above). */
+  #madeEnv?: Nunjucks.Environment;
+  #madeRuntime?: NunjucksRuntime;
   readonly #names = new Map<string, string[]>();
   readonly #compiled = new Map<string, CompiledTemplate>();
 
-  constructor() {
-    addAnsibleFilters(this.#env);
+  get #env(): Nunjucks.Environment {
+    if (this.#madeEnv) return this.#madeEnv;
+    const env = new (nunjucks().Environment)(null, {
+      autoescape: false,
+      throwOnUndefined: true,
+      trimBlocks: true,
+      lstripBlocks: false,
+    });
+    addAnsibleFilters(env);
     // A single expression's value goes into the render's own sink, not into shared state.
-    this.#env.addFilter('__capture', (value: unknown, sink: { value?: unknown }) => {
+    env.addFilter('__capture', (value: unknown, sink: { value?: unknown }) => {
       // The capture path prints nothing, so nunjucks' own undefined check never fires.
       if (value === undefined) throw new Error('undefined value');
       sink.value = value;
       return '';
     });
+    this.#madeEnv = env;
+    return env;
+  }
+
+  get #runtime(): NunjucksRuntime {
+    this.#madeRuntime ??= jinjaRuntime();
+    return this.#madeRuntime;
   }
 
   /** Renders one string; native value when it is a single expression. */
@@ -174,7 +191,7 @@ export class TemplateEngine {
   #referencedNames(text: string): string[] {
     return bounded(this.#names, text, () => {
       const found = new Set<string>();
-      collectSymbols(internals.parser.parse(text, [], {}), found);
+      collectSymbols(internals().parser.parse(text, [], {}), found);
       return [...found];
     });
   }
@@ -182,7 +199,7 @@ export class TemplateEngine {
   /** Compiles once per text, and renders with this engine's runtime. */
   #run(text: string, context: Vars): string {
     const template = bounded(this.#compiled, text, () => {
-      const compiled = new nunjucks.Template(text, this.#env) as unknown as CompiledTemplate;
+      const compiled = new (nunjucks().Template)(text, this.#env) as unknown as CompiledTemplate;
       compiled.compile();
       const root = compiled.rootRenderFunc;
       compiled.rootRenderFunc = (env, ctx, frame, _runtime, cb) => root(env, ctx, frame, this.#runtime, cb);

@@ -190,14 +190,14 @@ export function reconcile(play: SsmPlay, o: SsmOptions): Promise<string[]> {
     for (const ref of await store.list(journalStack(o.region))) {
       if (ref.run === play.run) continue;
       const left = foldJournal(readRecords(await store.read(ref)).records);
-      if (left.ended || (left.header && isAlive(left.header))) continue;
+      if (left.ended || (left.header && isAlive(left.header, ref.heartbeatAt))) continue;
       const ids = new Set(left.activations);
       if (left.unknown > 0) for (const id of await taggedActivations(play, o, ref.run)) ids.add(id);
       for (const id of ids) {
         await deleteActivation(play, o, id);
         notes.push(`deleted activation ${id} left by run ${ref.run}`);
       }
-      const stream = await store.open(ref.stack, ref.run);
+      const stream = await store.open(ref.stack, ref.run, { foreign: true });
       const at = new Date().toISOString();
       await stream.append({ type: 'host', host: PLAY_HOST, state: 'reconciled', by: play.run, at });
       await stream.append({ type: 'end', at });

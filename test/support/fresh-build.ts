@@ -7,11 +7,12 @@ import { join } from 'node:path';
  * Tests that spawn `runner` run the build in dist/, so it must be the build
  * of the sources on disk: a stale dist must never be what a test checks. The
  * sources (and the build's config) are hashed; when the hash differs from the
- * one the last build recorded, this builds again, as `npm run build` does.
+ * one the last build recorded, this builds again, as `npm run build` does
+ * (tsc, then .ci/bundle.mjs).
  */
 const ROOT = new URL('../..', import.meta.url).pathname;
 const SOURCES = ['core', 'plugins', 'sandbox'];
-const CONFIGS = ['tsconfig.json', 'tsconfig.build.json', 'package.json'];
+const CONFIGS = ['tsconfig.json', 'tsconfig.build.json', 'package.json', '.ci/bundle.mjs'];
 const STAMP = join(ROOT, 'dist', '.source-hash');
 
 function sourceHash(): string {
@@ -48,5 +49,7 @@ export function ensureFreshBuild(): void {
       stdio: 'inherit',
     },
   );
+  // Then the bundle the CLI and the package's entry points load (npm run build's second step).
+  execFileSync(process.execPath, [join(ROOT, '.ci/bundle.mjs')], { cwd: ROOT, stdio: 'inherit' });
   writeFileSync(STAMP, want);
 }

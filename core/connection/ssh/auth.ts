@@ -1,19 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import ssh2, {
-  type AnyAuthMethod,
-  type AuthenticationType,
-  type AuthHandlerMiddleware,
-  type ParsedKey,
-} from 'ssh2';
+import type { AnyAuthMethod, AuthenticationType, AuthHandlerMiddleware, ParsedKey } from 'ssh2';
 import { RunnerError } from '../../errors.js';
 import type { Secret } from '../../secret.js';
 import type { SshRun } from './options.js';
 import type { RunState } from './run-state.js';
-
-// ssh2 is CommonJS; Node's ESM loader only sees the exports it can detect statically, and `utils` is not one.
-const { utils } = ssh2;
+import { ssh2 } from './ssh2.js';
 
 /**
  * Everything a handshake needs to authenticate, resolved before the
@@ -92,7 +85,7 @@ async function parseKeyFile(
       cause: error,
     });
   }
-  let parsed = utils.parseKey(data, passphrase?.reveal());
+  let parsed = ssh2().utils.parseKey(data, passphrase?.reveal());
   if (parsed instanceof Error && !passphrase && /passphrase/i.test(parsed.message)) {
     if (!run.prompt) {
       if (!required) return undefined;
@@ -105,7 +98,7 @@ async function parseKeyFile(
       message: `Enter passphrase for key ${file}: `,
       keyFile: file,
     });
-    parsed = utils.parseKey(data, asked.reveal());
+    parsed = ssh2().utils.parseKey(data, asked.reveal());
   }
   if (parsed instanceof Error) {
     const reason = /bad decrypt|integrity|passphrase|decrypt/i.test(parsed.message)

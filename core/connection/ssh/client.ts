@@ -1,6 +1,6 @@
 import { type Socket, connect as tcpConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { Client, type ConnectConfig } from 'ssh2';
+import type { Client, ConnectConfig } from 'ssh2';
 import { RunnerError } from '../../errors.js';
 import { classifyConnectError, connectionError, isRetryableConnectError } from '../errors.js';
 import { type AuthPlan, makeAuthHandler } from './auth.js';
@@ -9,6 +9,7 @@ import { verifyHostKey } from './host-key-check.js';
 import { preferredHostKeyAlgorithms } from './known-hosts.js';
 import type { SshRun } from './options.js';
 import type { RunState } from './run-state.js';
+import { ssh2 } from './ssh2.js';
 
 /** Where to connect and how to name it in errors. */
 export interface ClientTarget {
@@ -105,7 +106,7 @@ async function attemptOnce(options: OpenClientOptions): Promise<Client> {
     let refusal: RunnerError | undefined;
     let sock: Duplex | undefined;
     const tried: string[] = [];
-    const client = new Client();
+    const client = new (ssh2().Client)();
 
     const fail = (error: RunnerError) => {
       if (settled) return;

@@ -42,10 +42,11 @@ export function frameCommand(request: FrameRequest, token: string): string {
  * The first thing the shell prints: proves it runs our protocol, says whether
  * `base64` exists there, and gives the shell's process group (commands share
  * it: a non-interactive sh has no job control), which is what a timeout kills.
+ * The token alone on stderr marks where the rc files' stderr ends.
  */
 export function readyCommand(token: string): string {
   const pgid = `$(cut -d' ' -f5 /proc/$$/stat 2>/dev/null || echo $$)`;
-  return `printf '%s %s %s\\n' '${token}' "$(command -v base64 >/dev/null 2>&1 && echo 1 || echo 0)" "${pgid}"\n`;
+  return `printf '%s %s %s\\n' '${token}' "$(command -v base64 >/dev/null 2>&1 && echo 1 || echo 0)" "${pgid}"; printf '%s\\n' '${token}' >&2\n`;
 }
 
 export interface FrameResult {
@@ -117,4 +118,50 @@ export function parseReady(text: string, token: string): ShellReady | undefined 
   if (!match) return undefined;
   const pgid = Number(match[2]);
   return pgid > 1 ? { base64: match[1] === '1', pgid } : { base64: match[1] === '1' };
+}
+
+/**
+ * Splits the shell's streams at its ready line, for a first command written
+ * right behind `readyCommand` (no round trip waiting for the line): what the
+ * rc files printed before it is dropped, the bytes after it are the first
+ * command's. Pure: tested on recorded bytes.
+ */
+export class ReadyParser {
+  readonly #token: string;
+  #out = '';
+  #err = '';
+  #errDone = false;
+  /** Set once the ready line has arrived on stdout. */
+  ready?: ShellReady;
+
+  constructor(token: string) {
+    this.#token = token;
+  }
+
+  /** The stdout bytes that follow the ready line (empty until it arrives). */
+  pushStdout(chunk: Buffer): Buffer {
+    if (this.ready) return chunk;
+    this.#out += chunk.toString('latin1');
+    // The token is random: found anywhere, it is our line (no regex per chunk; one parse at the end).
+    const at = this.#out.indexOf(`${this.#token} `);
+    const end = at < 0 ? -1 : this.#out.indexOf('\n', at);
+    if (end < 0) return Buffer.alloc(0);
+    this.ready = parseReady(this.#out.slice(at, end + 1), this.#token) ?? { base64: false };
+    const rest = Buffer.from(this.#out.slice(end + 1), 'latin1');
+    this.#out = '';
+    return rest;
+  }
+
+  /** The stderr bytes that follow the ready marker (empty until it arrives). */
+  pushStderr(chunk: Buffer): Buffer {
+    if (this.#errDone) return chunk;
+    this.#err += chunk.toString('latin1');
+    const marker = `${this.#token}\n`;
+    const at = this.#err.indexOf(marker);
+    if (at < 0) return Buffer.alloc(0);
+    this.#errDone = true;
+    const rest = Buffer.from(this.#err.slice(at + marker.length), 'latin1');
+    this.#err = '';
+    return rest;
+  }
 }

@@ -12,7 +12,7 @@ import {
   type FrameResult,
   frameCommand,
   frameToken,
-  parseReady,
+  ReadyParser,
   readyCommand,
   type ShellReady,
 } from './framing.js';
@@ -25,6 +25,13 @@ const MAX_RESTARTS = 3;
 
 interface OpenShell extends ShellReady {
   channel: ClientChannel;
+  /**
+   * Settles when the ready line arrives (true) or never will (false: the
+   * session is broken). Until then `base64` and `pgid` are unknown, and only
+   * a plain command without stdin may be written behind the ready command.
+   */
+  ready: Promise<boolean>;
+  readyKnown: boolean;
   /** The escalation the shell is in ('' for the login user) and the frame that started it. */
   mode: string;
   modeToken?: string;
@@ -35,6 +42,8 @@ interface Running {
   channel?: ClientChannel;
   push(chunk: Buffer, stream: 'out' | 'err'): void;
   fail(error: RunnerError): void;
+  /** The shell never became ready, so the command written behind the ready line never ran. */
+  notStarted?(): void;
 }
 
 const IDLE_CLAIM: Running = { push: () => undefined, fail: () => undefined };
@@ -85,8 +94,13 @@ export class ShellSession {
     let shell: OpenShell | undefined;
     try {
       shell = await this.#open();
+      if (!shell) return undefined;
       const stdin = stdinBuffer(options.stdin);
-      if (shell && (!stdin || stdin.length === 0 || shell.base64)) {
+      // A plain command goes right behind the ready command: one round trip less per host.
+      // Anything else needs to know the shell (base64 for stdin) or has a dialogue of its own.
+      const pipelined = !shell.readyKnown && !options.become && (!stdin || stdin.length === 0);
+      if (!pipelined && !(await shell.ready)) return undefined;
+      if (!stdin || stdin.length === 0 || shell.base64) {
         if (await this.#switchMode(shell, options.become)) {
           return await this.#run(shell, command, options, stdin);
         }
@@ -97,16 +111,17 @@ export class ShellSession {
     return undefined;
   }
 
+  /** Resolves undefined when the shell never became ready: the command did not run, exec runs it. */
   #run(
     shell: OpenShell,
     command: string,
     options: ExecOptions,
     stdin: Buffer | undefined,
-  ): Promise<ExecResult> {
+  ): Promise<ExecResult | undefined> {
     const channel = shell.channel;
     const token = frameToken();
     const parser = new FrameParser(token);
-    return new Promise<ExecResult>((resolve, reject) => {
+    return new Promise<ExecResult | undefined>((resolve, reject) => {
       // The command and the shell share a process group: a kill ends both; the next command starts a fresh shell.
       const life = new ExecLifecycle({
         timeoutMs: options.timeoutMs,
@@ -142,6 +157,14 @@ export class ShellSession {
           if (done) finish(done);
         },
         fail: finish,
+        notStarted: () => {
+          // Killed by its own timeout or abort before the ready line came: answered as any killed command.
+          if (life.timedOut || options.signal?.aborted) return finish(cancelledError(this.#ctx));
+          if (this.#running !== running) return;
+          this.#running = undefined;
+          life.settle();
+          resolve(undefined);
+        },
       };
       this.#running = running;
       channel.write(frameCommand({ command, env: options.env, stdin }, token));
@@ -285,6 +308,11 @@ export class ShellSession {
     return this.#channel;
   }
 
+  /**
+   * Opens the shell's channel and writes the ready command; resolves at once,
+   * without waiting for the ready line (see OpenShell.ready), so the first
+   * command travels with it.
+   */
   async #start(): Promise<OpenShell | undefined> {
     let channel: ClientChannel;
     try {
@@ -296,35 +324,49 @@ export class ShellSession {
       return undefined;
     }
     const token = frameToken();
-    let banner = '';
-    const ready = await new Promise<ShellReady | undefined>((resolve) => {
-      const timer = setTimeout(() => done(undefined), READY_TIMEOUT_MS);
-      const onData = (chunk: Buffer) => {
-        banner += chunk.toString('utf8');
-        const found = parseReady(banner, token);
-        if (found) done(found);
-      };
-      const onClose = () => done(undefined);
-      function done(value: ShellReady | undefined) {
-        clearTimeout(timer);
-        channel.removeListener('data', onData);
-        channel.removeListener('close', onClose);
-        resolve(value);
-      }
-      channel.on('data', onData);
-      channel.on('close', onClose);
-      channel.write(readyCommand(token));
-    });
-    if (!ready) {
+    const preamble = new ReadyParser(token);
+    let settle!: (ok: boolean) => void;
+    const shell: OpenShell = {
+      channel,
+      mode: '',
+      base64: false,
+      readyKnown: false,
+      ready: new Promise<boolean>((resolve) => {
+        settle = resolve;
+      }),
+    };
+    const notReady = () => {
+      if (shell.readyKnown) return;
+      shell.readyKnown = true;
+      clearTimeout(timer);
       this.broken = true;
+      if (this.#current === channel) {
+        this.#current = undefined;
+        this.#channel = undefined;
+      }
       killChannel(channel);
-      return undefined;
-    }
+      settle(false);
+      const running = this.#running;
+      if (running?.channel === channel) running.notStarted?.();
+    };
+    const timer = setTimeout(notReady, READY_TIMEOUT_MS);
     this.#current = channel;
-    channel.on('data', (chunk: Buffer) => this.#onOutput(channel, chunk, 'out'));
-    channel.stderr.on('data', (chunk: Buffer) => this.#onOutput(channel, chunk, 'err'));
-    channel.on('close', () => this.#onClose(channel));
-    return { channel, mode: '', ...ready };
+    channel.on('data', (chunk: Buffer) => {
+      const rest = preamble.pushStdout(chunk);
+      if (preamble.ready && !shell.readyKnown) {
+        clearTimeout(timer);
+        Object.assign(shell, preamble.ready, { readyKnown: true });
+        settle(true);
+      }
+      if (rest.length > 0) this.#onOutput(channel, rest, 'out');
+    });
+    channel.stderr.on('data', (chunk: Buffer) => {
+      const rest = preamble.pushStderr(chunk);
+      if (rest.length > 0) this.#onOutput(channel, rest, 'err');
+    });
+    channel.on('close', () => (shell.readyKnown ? this.#onClose(channel) : notReady()));
+    channel.write(readyCommand(token));
+    return shell;
   }
 
   #onOutput(channel: ClientChannel, chunk: Buffer, stream: 'out' | 'err'): void {

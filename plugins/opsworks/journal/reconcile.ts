@@ -31,7 +31,14 @@ export async function loadPending(
   for (const ref of await store.list(stack)) {
     if (ref.run === ownRun) continue;
     const summary = parseJournal(await store.read(ref));
-    if (!options.force && !summary.ended && summary.header && isAlive(summary.header)) continue;
+    if (
+      !options.force &&
+      !summary.ended &&
+      summary.header &&
+      !ref.gone &&
+      isAlive(summary.header, ref.heartbeatAt)
+    )
+      continue;
     for (const leftovers of summary.hosts.values()) {
       if (!isOpen(leftovers)) continue;
       const list = pending.get(leftovers.host) ?? [];

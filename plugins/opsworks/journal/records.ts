@@ -115,7 +115,8 @@ export function foldJournal(records: JournalRecord[]): JournalSummary {
       // not yet known removed stay for the next contact. Reconciled by a later run: all done.
       const tempDirs = r.state === 'reconciled' ? [] : h.tempDirs;
       Object.assign(h, leftovers(r.host), { tempDirs, settled: r.state });
-    } else applyEffect(of(r.host), r as OpsworksEffect);
+    } else if (r.type === 'intent' || r.type === 'done' || r.type === 'failed')
+      applyEffect(of(r.host), r as OpsworksEffect);
   }
   return { header, ended, hosts, torn: 0 };
 }

@@ -3,6 +3,7 @@ import {
   FrameParser,
   frameCommand,
   parseReady,
+  ReadyParser,
   readyCommand,
 } from '../../../../core/connection/ssh/framing.js';
 
@@ -52,5 +53,19 @@ describe('persistent shell framing', () => {
     expect(parseReady(`welcome!\n${T} 1 4242\n`, T)).toEqual({ base64: true, pgid: 4242 });
     expect(parseReady(`${T} 0 \n`, T)).toEqual({ base64: false });
     expect(parseReady(`${T} 1`, T)).toBeUndefined();
+  });
+
+  it('splits a first command written behind the ready line from what rc files printed, across chunks', () => {
+    const p = new ReadyParser(T);
+    // rc file noise, the ready line split in two chunks, then the first command's output in the same chunk.
+    expect(p.pushStdout(Buffer.from(`pyenv: hi\n${T} 1 `)).length).toBe(0);
+    expect(p.ready).toBeUndefined();
+    expect(p.pushStdout(Buffer.from(`77\nhello\n${T} 0\n`)).toString()).toBe(`hello\n${T} 0\n`);
+    expect(p.ready).toEqual({ base64: true, pgid: 77 });
+    expect(p.pushStdout(Buffer.from('more')).toString()).toBe('more');
+    // stderr: the rc file's warning is dropped up to the marker, the command's stderr kept.
+    expect(p.pushStderr(Buffer.from('cannot rehash\n')).length).toBe(0);
+    expect(p.pushStderr(Buffer.from(`${T}\nboom\n`)).toString()).toBe('boom\n');
+    expect(p.pushStderr(Buffer.from('x')).toString()).toBe('x');
   });
 });

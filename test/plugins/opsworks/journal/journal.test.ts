@@ -121,3 +121,29 @@ describe('run journal', () => {
     expect([...pending.keys()]).toEqual(['h-dead']);
   });
 });
+
+describe('run journal from another machine', () => {
+  it('is left to its run while its heartbeat is fresh; the next run reconciles it once the heartbeat is stale', async () => {
+    const { utimesSync } = await import('node:fs');
+    const { FOREIGN_LOCK_STALE_MS } = await import('../../../../core/journal/liveness.js');
+    const root = dir();
+    const store = new LocalJournalStore(root);
+    const at = new Date().toISOString();
+    const stream = await store.open('s', 'far');
+    await stream.append({
+      type: 'run',
+      v: 1,
+      run: 'far',
+      stack: 's',
+      pid: 1,
+      machine: 'another-machine',
+      at,
+    });
+    await stream.append({ type: 'intent', host: 'web1', op: 'iam.user', user: 'u', at });
+    await stream.close();
+    expect([...(await loadPending(store, 's', 'me')).keys()]).toEqual([]);
+    const old = new Date(Date.now() - FOREIGN_LOCK_STALE_MS - 60_000);
+    utimesSync(join(root, 's', 'far.ndjson'), old, old);
+    expect([...(await loadPending(store, 's', 'me')).keys()]).toEqual(['web1']);
+  });
+});
