@@ -11,7 +11,11 @@ import { registerJournalCommands } from '../../../../plugins/opsworks/journal/cl
 async function journal(args: string[]): Promise<string> {
   let out = '';
   const program = new Command().exitOverride();
-  registerJournalCommands(program, { out: (text) => void (out += text) });
+  registerJournalCommands(program, {
+    out: (text) => {
+      out += text;
+    },
+  });
   await program.parseAsync(['journal', ...args], { from: 'user' });
   return out;
 }
