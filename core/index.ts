@@ -29,10 +29,15 @@ export type { PlayState, PlayStateKey } from './plugin/play-state.js';
 export { definePlayState, PlayStore } from './plugin/play-state.js';
 export type * from './plugin/registration.js';
 export {
+  bindService,
+  DEFAULT_SERVICE,
+  hostRegistration,
   REGISTRATION,
   registrationNames,
   registrationParts,
   registrationStep,
+  serviceFor,
+  serviceName,
 } from './plugin/registration.js';
 export { PluginRegistry } from './plugin/registry.js';
 export type * from './plugin/types.js';

@@ -57,7 +57,7 @@ export const registerInstall = registrationStep({
 
 export const registerWait = registrationStep({
   description: 'Wait until the service reports the host registered (one batched poller per play).',
-  local: true,
+  // Not local: a service's rollback after a failed wait may need the host (SSM clears its agent).
   async run(ctx, { service, request }) {
     if (service.registered(ctx)) return { changed: false, msg: 'already registered' };
     return service.wait(ctx, request);

@@ -43,7 +43,7 @@ describe('register --service ssm under faults', () => {
     expect(await activations(fx.ssm)).toEqual([]);
   });
 
-  it('the registration limit reached: the same, and a clean run then registers every host', async () => {
+  it('the registration limit reached: the same', async () => {
     fx.sb.setFaults({ ssmLimitReached: 'all' });
     const limited = await fx.register();
     fx.sb.setFaults({ ssmLimitReached: [] });
@@ -52,8 +52,8 @@ describe('register --service ssm under faults', () => {
     expect(await activations(fx.ssm)).toEqual([]);
   });
 
-  it('a host that fails after registering (tagging denied) is deregistered and its agent cleared', async () => {
-    fx.sb.setFaults({ denyActions: ['ssm:AddTagsToResource'] });
+  it('a host that fails after registering (its tags cannot be read) is deregistered and its agent cleared', async () => {
+    fx.sb.setFaults({ denyActions: ['ssm:ListTagsForResource'] });
     const run = await fx.register();
     fx.sb.setFaults({ denyActions: [] });
     expect(run.code).not.toBe(0);
@@ -79,7 +79,7 @@ describe('register --service ssm under faults', () => {
     // Kill once the run has journaled its first registration (bounded: 10 min for a hung run).
     const deadline = Date.now() + 600_000;
     let killedAt: string | undefined;
-    while (Date.now() < deadline && !killedAt) {
+    while (Date.now() < deadline && !killedAt && started.child.exitCode === null) {
       const fresh = existsSync(journal) ? readdirSync(journal).filter((f) => !known.has(f)) : [];
       if (fresh.some((f) => readFileSync(join(journal, f), 'utf8').includes('"op":"ssm.register"'))) {
         started.child.kill('SIGKILL');
