@@ -63,7 +63,7 @@ function stateOf(s: Stream): ShardState {
   if (s.ended) return 'done';
   // The store knows its writer stopped (stale heartbeat, or a later attempt of the shard started).
   if (s.ref.gone) return 'stopped';
-  return isAlive(s.header) ? 'running' : 'stopped';
+  return isAlive(s.header, s.ref.heartbeatAt) ? 'running' : 'stopped';
 }
 
 /**
