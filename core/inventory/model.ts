@@ -20,6 +20,7 @@ export class Inventory {
   readonly #hosts: ReadonlyMap<string, { name: string; vars: Vars }>;
   readonly #groups: ReadonlyMap<string, InventoryGroup>;
   readonly #layers: readonly VarsFileLayer[];
+  readonly #sourceFiles: readonly string[];
   readonly #parents = new Map<string, string[]>();
   readonly #directGroups = new Map<string, string[]>();
   readonly #depth = new Map<string, number>();
@@ -43,6 +44,7 @@ export class Inventory {
     this.#groups = groups;
     this.#hosts = new Map([...data.hosts].map(([k, h]) => [k, { name: h.name, vars: { ...h.vars } }]));
     this.#layers = data.varsFiles ?? [];
+    this.#sourceFiles = data.sourceFiles ?? [];
     this.#reconcile(groups);
   }
 
@@ -58,16 +60,20 @@ export class Inventory {
     }
     this.#indexDirectGroups();
     const ungrouped = groups.get('ungrouped')!;
+    const leave = new Set<string>();
+    const join: string[] = [];
     for (const host of this.#hosts.keys()) {
       const mine = this.#groupsOfUncached(host);
       if (mine.includes('ungrouped')) {
-        if (mine.some((g) => g !== 'all' && g !== 'ungrouped')) {
-          ungrouped.hosts = ungrouped.hosts.filter((h) => h !== host);
-        }
+        if (mine.some((g) => g !== 'all' && g !== 'ungrouped')) leave.add(host);
       } else if (mine.length === 0 || (mine.length === 1 && mine[0] === 'all')) {
-        ungrouped.hosts.push(host);
+        join.push(host);
       }
     }
+    // Indexed again only when `ungrouped` changed (a second pass over 100,000 hosts costs as much as the first).
+    if (leave.size === 0 && join.length === 0) return;
+    if (leave.size > 0) ungrouped.hosts = ungrouped.hosts.filter((h) => !leave.has(h));
+    ungrouped.hosts.push(...join);
     this.#indexDirectGroups();
   }
 
@@ -87,9 +93,9 @@ export class Inventory {
     this.#ancestors.clear();
     for (const g of this.#groups.values()) {
       for (const h of g.hosts) {
-        const list = this.#directGroups.get(h) ?? [];
-        list.push(g.name);
-        this.#directGroups.set(h, list);
+        const list = this.#directGroups.get(h);
+        if (list) list.push(g.name);
+        else this.#directGroups.set(h, [g.name]);
       }
     }
   }
@@ -259,6 +265,22 @@ export class Inventory {
       this.#hostGroups.set(host, groups);
     }
     return groups;
+  }
+
+  /** The host's own inventory-file vars (not its groups', not host_vars/), for origin lookups. */
+  ownVars(host: string): Readonly<Vars> {
+    this.#requireHost(host);
+    return this.#hosts.get(host)!.vars;
+  }
+
+  /** The group_vars/ and host_vars/ layers, in precedence order (later wins). */
+  varsFileLayers(): readonly VarsFileLayer[] {
+    return this.#layers;
+  }
+
+  /** The inventory files read, in reading order (later ones win). */
+  sourceFiles(): readonly string[] {
+    return this.#sourceFiles;
   }
 
   /** The magic vars a play sees (ansible-inventory does not print these). */

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { dirname } from 'node:path';
 import type { ConnectionRunOptions } from '../connection/types.js';
 import { isRunnerError } from '../errors.js';
+import type { PlayVarLayers } from '../inventory/origin.js';
 import type { Vars } from '../inventory/types.js';
 import type { Recap, RecapRow, RunEvent, RunPhase, TaskResult } from '../output/events.js';
 import { PlayStore } from '../plugin/play-state.js';
@@ -51,6 +52,11 @@ export interface RunPlaybookOptions {
   signal?: AbortSignal;
   /** The run ID, shard, journal and API budget (`--run-id`, `--shard`, `--journal`, `--api-rate`). */
   scope?: RunScope;
+  /**
+   * Where a host's var comes from (`file:line`, `extra vars (-e)`), given the
+   * play's own layers; for modules' and checks' error messages only.
+   */
+  varOrigin?(host: string, key: string, layers: PlayVarLayers): Promise<string | undefined>;
 }
 
 export interface RunOutcome {
@@ -318,6 +324,16 @@ class PlayRun {
         connect: () => connectHost(host, vars, this.options),
         log: (text, stream) => emit({ type: 'host.output', host: host.name, task: task.name, stream, text }),
         warn: (message) => emit({ type: 'warning', host: host.name, message }),
+        origin: (key) =>
+          this.options.varOrigin?.(host.name, key, {
+            play: {
+              vars: playVars,
+              file: this.options.playbook.file,
+              varsFiles: play.varsFiles?.flatMap((v) => v.paths),
+            },
+            hostFacts: host.hostFacts,
+            task: { vars: task.vars ?? {}, file: this.options.playbook.file },
+          }) ?? Promise.resolve(undefined),
       });
     } catch (error) {
       // runTask turns task errors into results; this is for errors around it (become vars, templating).

@@ -10,6 +10,7 @@ import type { ConnectionRunOptions } from '../connection/types.js';
 import { RunnerError } from '../errors.js';
 import { expandHome } from '../expand-home.js';
 import { loadInventory } from '../inventory/index.js';
+import { originText, varOrigin } from '../inventory/origin.js';
 import { selectHosts } from '../inventory/patterns.js';
 import type { Vars } from '../inventory/types.js';
 import { journalBackend } from '../journal/backend.js';
@@ -155,6 +156,14 @@ export async function runPlay(options: RunPlayOptions): Promise<RunOutcome> {
       connectionDefaults: { password: options.password, becomePassword: options.becomePassword },
       emit: hub.emit,
       signal: options.signal,
+      varOrigin: async (host, key, layers) => {
+        const origin = await varOrigin(inventory, host, key, {
+          ...layers,
+          config: { vars: config.vars ?? {}, file: project.configFile },
+          extraVars: options.extraVars ?? {},
+        });
+        return origin && originText(origin, cwd);
+      },
     });
   } finally {
     options.signal?.removeEventListener('abort', onStop);

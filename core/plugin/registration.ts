@@ -92,6 +92,8 @@ export interface AgentRequirements {
   supportsOs(distribution: string, version: string): boolean;
   /** The agent needs libyaml (OpsWorks' Ruby agent does). */
   needsLibyaml: boolean;
+  /** What sets the host up, for the OS-update reminder ("OpsWorks setup", "SSM registration"). */
+  setup: string;
   /** Setup rewrites /etc/hosts and claims reserved mount points (OpsWorks' does). */
   setupRewritesHost: boolean;
 }

@@ -35,6 +35,7 @@ function agentOf(ctx: CheckContext): AgentRequirements {
       supportedOs: 'Amazon Linux, Ubuntu 14.04/16.04/18.04, CentOS 7, RHEL 7',
       supportsOs: (d, v) => osSupport(d, v) === 'supported',
       needsLibyaml: true,
+      setup: 'OpsWorks setup',
       setupRewritesHost: true,
     }
   );
@@ -178,9 +179,10 @@ export const osUpdatesCheck: CheckDefinition = {
     // register_os_updates for any service; opsworks_os_updates, its older name, still works.
     const mode = String(ctx.vars.register_os_updates ?? ctx.vars.opsworks_os_updates ?? 'count');
     if (mode === 'off') return { level: 'pass', message: 'OS-update check is off' };
-    if (mode === 'remind') return { level: 'notice', message: reminderNotice(fact(ctx, 'ansible_pkg_mgr')) };
+    if (mode === 'remind')
+      return { level: 'notice', message: reminderNotice(fact(ctx, 'ansible_pkg_mgr'), agentOf(ctx).setup) };
     const out = await sh(ctx, UPDATES_COMMAND, 300_000);
-    const notice = updatesNotice(parseUpdates(out.stdout));
+    const notice = updatesNotice(parseUpdates(out.stdout), agentOf(ctx).setup);
     return notice
       ? { level: 'notice', message: notice }
       : { level: 'pass', message: 'no OS updates pending' };

@@ -14,7 +14,10 @@ export const optionsCheck: CheckDefinition = {
     if (serviceName(ctx.vars) !== 'opsworks')
       return { level: 'pass', message: 'not registering with OpsWorks' };
     const parsed = optionsOf(ctx);
-    return parsed.ok ? { level: 'pass' } : { level: 'fail', message: parsed.reason };
+    if (parsed.ok) return { level: 'pass' };
+    // Which file set the refused var: looked up now, only because there is an error to report.
+    const where = parsed.key ? await ctx.origin?.(parsed.key) : undefined;
+    return { level: 'fail', message: where ? `${where}: ${parsed.reason}` : parsed.reason };
   },
 };
 

@@ -10,7 +10,7 @@ export const REGISTRATION_FILE = '/var/lib/amazon/ssm/registration';
 
 /** Is the agent installed, and what does its registration file say (read with become: it is 0600 root's)? */
 export const AGENT_STATE_COMMAND = [
-  'r="${RUNNER_SANDBOX_ROOT:-}"',
+  `r="\${RUNNER_SANDBOX_ROOT:-}"`,
   'if command -v amazon-ssm-agent >/dev/null 2>&1 || [ -x "$r/usr/bin/amazon-ssm-agent" ] || [ -x /snap/amazon-ssm-agent/current/amazon-ssm-agent ]; then echo "@@agent"; fi',
   `if [ -r "$r${REGISTRATION_FILE}" ]; then echo "@@registration"; head -c 4096 "$r${REGISTRATION_FILE}"; echo; fi`,
   'if [ -d /run/systemd/system ]; then echo "@@init systemd"; elif command -v initctl >/dev/null 2>&1; then echo "@@init upstart"; else echo "@@init other"; fi',
@@ -157,7 +157,7 @@ export function installCommand(dir: string, pkg: 'deb' | 'rpm' | 'snap' | 'tarba
 export function registerScript(activation: { id: string; code: string; region: string }): string {
   return [
     '#!/bin/sh',
-    'svc() { if [ -z "${RUNNER_SANDBOX_ROOT:-}" ] && [ -d /run/systemd/system ]; then systemctl "$1" amazon-ssm-agent >/dev/null 2>&1 || snap "$1" amazon-ssm-agent >/dev/null 2>&1 || true; fi; }',
+    `svc() { if [ -z "\${RUNNER_SANDBOX_ROOT:-}" ] && [ -d /run/systemd/system ]; then systemctl "$1" amazon-ssm-agent >/dev/null 2>&1 || snap "$1" amazon-ssm-agent >/dev/null 2>&1 || true; fi; }`,
     'svc stop',
     `amazon-ssm-agent -register -code ${shQuote(activation.code)} -id ${shQuote(activation.id)} -region ${shQuote(activation.region)} -y`,
     'rc=$?',
@@ -183,8 +183,7 @@ export function parseManagedInstanceId(stdout: string): string | undefined {
 }
 
 /** Forgets the registration on the host (rollback): the agent's own -clear. */
-export const CLEAR_COMMAND =
-  'PATH="${RUNNER_SANDBOX_ROOT:-}/usr/bin:/snap/bin:$PATH"; command -v amazon-ssm-agent >/dev/null 2>&1 && amazon-ssm-agent -register -clear >/dev/null 2>&1; r="${RUNNER_SANDBOX_ROOT:-}"; rm -f -- "$r/var/lib/amazon/ssm/registration"';
+export const CLEAR_COMMAND = `PATH="\${RUNNER_SANDBOX_ROOT:-}/usr/bin:/snap/bin:$PATH"; command -v amazon-ssm-agent >/dev/null 2>&1 && amazon-ssm-agent -register -clear >/dev/null 2>&1; r="\${RUNNER_SANDBOX_ROOT:-}"; rm -f -- "$r/var/lib/amazon/ssm/registration"`;
 
 /** Removes the agent package (rollback with ssm_remove_agent_on_failure). */
 export function uninstallCommand(pkg: 'deb' | 'rpm' | 'snap' | 'tarball' | undefined): string {
@@ -196,6 +195,6 @@ export function uninstallCommand(pkg: 'deb' | 'rpm' | 'snap' | 'tarball' | undef
     case 'snap':
       return 'snap remove amazon-ssm-agent';
     default:
-      return 'r="${RUNNER_SANDBOX_ROOT:-}"; rm -rf -- "$r/usr/bin/amazon-ssm-agent" "$r/usr/lib/amazon-ssm-agent" "$r/etc/amazon/ssm"';
+      return `r="\${RUNNER_SANDBOX_ROOT:-}"; rm -rf -- "$r/usr/bin/amazon-ssm-agent" "$r/usr/lib/amazon-ssm-agent" "$r/etc/amazon/ssm"`;
   }
 }

@@ -91,6 +91,7 @@ export const ssmService: RegistrationService = {
       'Amazon Linux, Ubuntu 16.04+, Debian 8+, RHEL/CentOS/Oracle 7+, Rocky/AlmaLinux 8+, SLES 12+',
     supportsOs,
     needsLibyaml: false,
+    setup: 'SSM registration',
     setupRewritesHost: false,
   },
   request(ctx) {
