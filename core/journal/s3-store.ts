@@ -122,6 +122,8 @@ export class S3JournalStore implements JournalStore {
       // <stack>/runs/<group>/<shard>/<attempt>/
       const [s, runs, group, shard, run] = parts;
       if (!s || runs !== 'runs' || !group || !shard || !run || (stack && s !== stack)) continue;
+      // `_recap` and the like are the run's own streams (read by `runner recap`), not a stack's journals.
+      if (!stack && s.startsWith('_')) continue;
       this.#dirs.set(`${s}/${run}`, dir);
       const mine =
         this.scope.group !== undefined && group === this.scope.group && shard === this.#shardLabel();

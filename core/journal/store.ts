@@ -89,7 +89,8 @@ export class LocalJournalStore implements JournalStore {
     const stacks = stack ? [stack] : await entries(this.location);
     const refs: JournalRef[] = [];
     for (const s of stacks) {
-      if (!SAFE.test(s)) continue;
+      // `_recap` and the like are the run's own streams (read by `runner recap`), not a stack's journals.
+      if (!SAFE.test(s) || (!stack && s.startsWith('_'))) continue;
       for (const name of await entries(join(this.location, s))) {
         if (!name.endsWith('.ndjson')) continue;
         const location = join(this.location, s, name);

@@ -71,6 +71,9 @@ describe('runner recap: merging shards', () => {
     await shard(store, 'a1-again', 1, [{ host: 'web2' }]);
     const merged = (await mergeRecap(store, 'run-1'))!;
     expect(merged.complete).toBe(true);
+    // The run's own streams are not a stack's journals (`runner journal list` does not show them).
+    expect(await store.list()).toEqual([]);
+    expect(await store.list(RECAP_STREAM)).toHaveLength(4);
     expect(merged.missing).toEqual([]);
     expect(merged.shards.map((s) => `${s.shard} ${s.state} ${s.attempts.length}`)).toEqual([
       '1/3 done 1',

@@ -36,7 +36,10 @@ const finished = (run: { events: CliRun['events'] }, task: string) =>
 
 /** Starts one shard; with `killWhen`, SIGKILLs it once its own events say so. */
 function shard(k: number, killWhen?: (events: CliRun['events']) => boolean) {
-  const started = fx.start(['--shard', `${k}/${SHARDS}`, '--journal', JOURNAL], { timeoutMs: 1_800_000 });
+  // Four controllers log in to 40 hosts at once on a shared machine: a generous connect deadline.
+  const started = fx.start(['--shard', `${k}/${SHARDS}`, '--journal', JOURNAL, '-T', '60'], {
+    timeoutMs: 1_800_000,
+  });
   let killed = false;
   if (killWhen) {
     const events: CliRun['events'] = [];
