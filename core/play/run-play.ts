@@ -18,11 +18,11 @@ import { loadPluginSpec } from '../plugin/loader.js';
 import { PluginRegistry } from '../plugin/registry.js';
 import type { Plugin } from '../plugin/types.js';
 import type { Secret } from '../secret.js';
-import { type RunOutcome, runPlaybook } from './executor.js';
+import { type RunChoices, type RunOutcome, runPlaybook } from './executor.js';
 import type { PlaybookDefinition } from './model.js';
 import { resolvePlaybook } from './resolve-playbook.js';
 
-export interface RunPlayOptions {
+export interface RunPlayOptions extends RunChoices {
   /** A plugin's playbook name or a playbook file. */
   playbook: string;
   /** A playbook built in memory (`runner run`'s one-task play); `playbook` then only names it. */
@@ -32,14 +32,7 @@ export interface RunPlayOptions {
   cwd?: string;
   /** An explicit config file; else discovered from cwd. */
   configFile?: string;
-  limit?: string;
   forks?: number;
-  extraVars?: Vars;
-  check?: boolean;
-  diff?: boolean;
-  tags?: string[];
-  skipTags?: string[];
-  startAtTask?: string;
   hostKeyChecking?: HostKeyMode;
   knownHosts?: string[];
   connectTimeoutSeconds?: number;
