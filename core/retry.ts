@@ -65,6 +65,23 @@ export class RateLimiter {
   }
 }
 
+/**
+ * One process's part of an account-wide budget. `--api-rate N` is what the
+ * account allows per second for a service (IAM, OpsWorks, SSM); each of the
+ * run's `shard.count` processes takes N/count, so the fleet together stays
+ * within N without talking. Throttling still halves the rate (AIMD) if the
+ * account is busier than the budget says. Without `apiRate`, `limits` stand.
+ */
+export function shareOf(
+  limits: LimiterOptions,
+  scope: { apiRate?: number; shard?: { count: number } },
+): LimiterOptions {
+  if (!scope.apiRate) return limits;
+  const ratePerSecond = scope.apiRate / (scope.shard?.count ?? 1);
+  // A burst above the rate would let a shard spend its neighbours' share after a quiet spell.
+  return { ratePerSecond, burst: Math.max(1, Math.min(limits.burst, Math.floor(ratePerSecond))) };
+}
+
 const THROTTLING = new Set([
   'Throttling',
   'ThrottlingException',
@@ -232,18 +249,26 @@ type Sender = { send(command: any, ...rest: any[]): Promise<any> };
 export function withRetries<C extends Sender>(
   client: C,
   service: string,
-  options: Omit<RetryOptions, 'onRetry'> = DEFAULT_RETRY,
+  options: Omit<RetryOptions, 'onRetry'> & {
+    /** Every attempt waits for the limiter, and throttling slows it (an account-wide budget). */
+    limiter?: RateLimiter;
+  } = DEFAULT_RETRY,
   doneOnRetry?: (operation: string, error: unknown) => boolean,
 ): C {
+  const limiter = options.limiter;
   const send = client.send.bind(client);
   // biome-ignore lint/suspicious/noExplicitAny: see Sender.
   client.send = (async (command: any, ...rest: any[]) => {
     const operation = String(command?.constructor?.name ?? 'call').replace(/Command$/, '');
     return retrying(
       async (attempt) => {
+        await limiter?.take();
         try {
-          return await send(command, ...rest);
+          const value = await send(command, ...rest);
+          limiter?.succeeded();
+          return value;
         } catch (error) {
+          if (limiter && isThrottling(error)) limiter.throttled();
           if (attempt > 0 && doneOnRetry?.(operation, error)) return {};
           throw error;
         }

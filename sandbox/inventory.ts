@@ -39,6 +39,9 @@ export function inventoryYaml(
         aws_endpoint_url: vars.endpoint,
         aws_region: vars.region,
         sandbox_known_hosts_file: vars.knownHostsFile,
+        // register --service ssm: the agent is a tarball in the sandbox's amazon-ssm-<region> bucket.
+        ssm_agent_package: 'tarball',
+        ssm_agent_url_base: `${vars.endpoint}/amazon-ssm-${vars.region}/latest`,
       },
       children: {
         on_premises: { hosts: group('on-premises') },

@@ -7,6 +7,7 @@ import { registerDocCommand } from './commands/doc.js';
 import { registerInventoryCommand } from './commands/inventory.js';
 import { registerPlayCommand } from './commands/play.js';
 import { registerPluginsCommand } from './commands/plugins.js';
+import { registerRecapCommand } from './commands/recap.js';
 import { registerRunCommand } from './commands/run.js';
 import type { CliIO } from './shared.js';
 
@@ -63,6 +64,7 @@ export async function main(argv: string[], io?: Partial<CliIO>): Promise<number>
     });
   registerPlayCommand(program, cli);
   registerRunCommand(program, cli);
+  registerRecapCommand(program, cli);
   registerInventoryCommand(program, cli);
   registerPluginsCommand(program, cli);
   registerDocCommand(program, cli);

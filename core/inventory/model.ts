@@ -20,6 +20,7 @@ export class Inventory {
   readonly #hosts: ReadonlyMap<string, { name: string; vars: Vars }>;
   readonly #groups: ReadonlyMap<string, InventoryGroup>;
   readonly #layers: readonly VarsFileLayer[];
+  readonly #sourceFiles: readonly string[];
   readonly #parents = new Map<string, string[]>();
   readonly #directGroups = new Map<string, string[]>();
   readonly #depth = new Map<string, number>();
@@ -43,6 +44,7 @@ export class Inventory {
     this.#groups = groups;
     this.#hosts = new Map([...data.hosts].map(([k, h]) => [k, { name: h.name, vars: { ...h.vars } }]));
     this.#layers = data.varsFiles ?? [];
+    this.#sourceFiles = data.sourceFiles ?? [];
     this.#reconcile(groups);
   }
 
@@ -263,6 +265,22 @@ export class Inventory {
       this.#hostGroups.set(host, groups);
     }
     return groups;
+  }
+
+  /** The host's own inventory-file vars (not its groups', not host_vars/), for origin lookups. */
+  ownVars(host: string): Readonly<Vars> {
+    this.#requireHost(host);
+    return this.#hosts.get(host)!.vars;
+  }
+
+  /** The group_vars/ and host_vars/ layers, in precedence order (later wins). */
+  varsFileLayers(): readonly VarsFileLayer[] {
+    return this.#layers;
+  }
+
+  /** The inventory files read, in reading order (later ones win). */
+  sourceFiles(): readonly string[] {
+    return this.#sourceFiles;
   }
 
   /** The magic vars a play sees (ansible-inventory does not print these). */

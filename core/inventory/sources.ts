@@ -103,6 +103,8 @@ async function readFileSource(file: string, r: SourceReader): Promise<void> {
       cause: e,
     });
   }
+  r.data.sourceFiles ??= [];
+  r.data.sourceFiles.push(file);
   const head = text.slice(0, HEAD_BYTES);
   const plugin = r.plugins.find((p) => safeAccepts(p, file, head));
   if (plugin) {

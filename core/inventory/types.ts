@@ -43,6 +43,8 @@ export interface InventoryData {
   groups: Map<string, InventoryGroup>;
   /** group_vars/host_vars layers, one per `-i` source, in command-line order. */
   varsFiles?: VarsFileLayer[];
+  /** Every inventory file read, in reading order (only origin.ts reads them again, to say where a var came from). */
+  sourceFiles?: string[];
 }
 
 /** A problem that Ansible warns about and skips (e.g. an unknown group key). */

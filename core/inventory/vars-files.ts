@@ -13,7 +13,8 @@ import { isMapping, loadYamlOrJson, toPlain } from './yaml-load.js';
  * those) in ASCII order, recursing into subdirectories without an extension,
  * skipping hidden files and `~` backups. Empty files add nothing.
  */
-const EXTENSIONS = ['', '.yml', '.yaml', '.json'];
+export const VARS_EXTENSIONS = ['', '.yml', '.yaml', '.json'];
+const EXTENSIONS = VARS_EXTENSIONS;
 
 export async function loadVarsLayer(
   dir: string,
@@ -89,7 +90,8 @@ async function isDir(entry: Dirent, full: string): Promise<boolean> {
   return false;
 }
 
-async function dirFiles(dir: string): Promise<string[]> {
+/** A vars directory's files, in the order they are merged (later wins). */
+export async function dirFiles(dir: string): Promise<string[]> {
   const found: string[] = [];
   const names = (await readdir(dir)).sort();
   for (const name of names) {

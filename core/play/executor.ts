@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { dirname } from 'node:path';
 import type { ConnectionRunOptions } from '../connection/types.js';
 import { isRunnerError } from '../errors.js';
+import type { PlayVarLayers } from '../inventory/origin.js';
 import type { Vars } from '../inventory/types.js';
 import type { Recap, RecapRow, RunEvent, RunPhase, TaskResult } from '../output/events.js';
 import { PlayStore } from '../plugin/play-state.js';
@@ -15,6 +16,7 @@ import { type HostState, newHostState, taskVars } from './host-state.js';
 import { countResult } from './host-stats.js';
 import type { PlaybookDefinition, PlayDefinition, TaskDefinition } from './model.js';
 import { type PlannedPlay, planPlays } from './prepare.js';
+import { RUN_SCOPE, type RunScope } from './run-scope.js';
 import { runTask } from './run-task.js';
 import { strategyFor } from './strategies/index.js';
 import { taskBecome } from './task-become.js';
@@ -52,6 +54,13 @@ export interface RunPlaybookOptions extends RunChoices {
   connectionDefaults?: { password?: Secret; becomePassword?: Secret };
   emit(event: RunEvent): void;
   signal?: AbortSignal;
+  /** The run ID, shard, journal and API budget (`--run-id`, `--shard`, `--journal`, `--api-rate`). */
+  scope?: RunScope;
+  /**
+   * Where a host's var comes from (`file:line`, `extra vars (-e)`), given the
+   * play's own layers; for modules' and checks' error messages only.
+   */
+  varOrigin?(host: string, key: string, layers: PlayVarLayers): Promise<string | undefined>;
 }
 
 export interface RunOutcome {
@@ -182,7 +191,7 @@ class PlayRun {
     });
     const playVars = { ...(play.vars ?? {}) };
     // The play's typed plugin state: lives exactly as long as this play, never in its vars.
-    const store = new PlayStore();
+    const store = new PlayStore(this.options.scope ? [[RUN_SCOPE, this.options.scope]] : []);
     const hookContext: PlayHookContext = {
       playbook: this.options.playbook.name,
       play: play.name,
@@ -319,6 +328,16 @@ class PlayRun {
         connect: () => connectHost(host, vars, this.options),
         log: (text, stream) => emit({ type: 'host.output', host: host.name, task: task.name, stream, text }),
         warn: (message) => emit({ type: 'warning', host: host.name, message }),
+        origin: (key) =>
+          this.options.varOrigin?.(host.name, key, {
+            play: {
+              vars: playVars,
+              file: this.options.playbook.file,
+              varsFiles: play.varsFiles?.flatMap((v) => v.paths),
+            },
+            hostFacts: host.hostFacts,
+            task: { vars: task.vars ?? {}, file: this.options.playbook.file },
+          }) ?? Promise.resolve(undefined),
       });
     } catch (error) {
       // runTask turns task errors into results; this is for errors around it (become vars, templating).

@@ -4,6 +4,7 @@ import { formatListing } from './list-playbook.js';
 import { validateTask } from './prepare.js';
 import { resolvePlaybook } from './resolve-playbook.js';
 import { loadProject, loadRunInventory } from './run-play.js';
+import { inShard, type Shard } from './shard.js';
 import { isTemplated, render } from './template.js';
 
 export interface ListPlayOptions {
@@ -12,6 +13,8 @@ export interface ListPlayOptions {
   cwd?: string;
   configFile?: string;
   limit?: string;
+  /** `--shard`: only this shard's hosts are listed. */
+  shard?: Shard;
   extraVars?: Vars;
   tags?: string[];
   skipTags?: string[];
@@ -43,7 +46,7 @@ export async function listPlay(options: ListPlayOptions): Promise<string> {
         ? String(render(play.hosts, { ...(play.vars ?? {}), ...(options.extraVars ?? {}) }))
         : play.hosts;
       const hosts = select(pattern);
-      return limited ? hosts.filter((h) => limited.has(h)) : hosts;
+      return inShard(limited ? hosts.filter((h) => limited.has(h)) : hosts, options.shard);
     };
   }
   return formatListing(playbook, {

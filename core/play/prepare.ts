@@ -3,6 +3,7 @@ import type { Vars } from '../inventory/types.js';
 import { checkModuleName, type PluginRegistry } from '../plugin/registry.js';
 import type { PlaybookDefinition, PlayDefinition, TaskDefinition } from './model.js';
 import { resolveTaskArgs, validateModuleArgs } from './module-args.js';
+import { inShard, type Shard } from './shard.js';
 import type { PhaseTasks } from './strategies/index.js';
 import { isTemplated, render } from './template.js';
 
@@ -23,6 +24,8 @@ interface PlanInput {
   registry: PluginRegistry;
   selectHosts(pattern: string): string[];
   limit?: string;
+  /** This process's part of the hosts (`--shard`), taken after --limit. */
+  scope?: { shard?: Shard };
   tags?: string[];
   skipTags?: string[];
   startAtTask?: string;
@@ -56,6 +59,7 @@ export function planPlays(input: PlanInput): PlannedPlay[] {
   const limited = input.limit ? new Set(input.selectHosts(input.limit)) : undefined;
   const plan: PlannedPlay[] = [];
   let startAtMissing: string | undefined;
+  let anyHosts = false;
   for (const play of input.playbook.plays) {
     for (const task of play.tasks) validateTask(task, input.registry);
     const pattern = isTemplated(play.hosts)
@@ -63,6 +67,8 @@ export function planPlays(input: PlanInput): PlannedPlay[] {
       : play.hosts;
     let hosts = input.selectHosts(pattern);
     if (limited) hosts = hosts.filter((h) => limited.has(h));
+    if (hosts.length > 0) anyHosts = true;
+    hosts = inShard(hosts, input.scope?.shard);
     const tasks = play.tasks.filter((t) => tagsAllow(t, input.tags, input.skipTags));
     if (input.startAtTask) {
       const at = tasks.findIndex((t) => t.name === input.startAtTask);
@@ -87,7 +93,8 @@ export function planPlays(input: PlanInput): PlannedPlay[] {
       `--start-at-task: no task named "${startAtMissing}" in ${input.playbook.name}`,
     );
   }
-  if (plan.every((p) => p.hosts.length === 0)) {
+  // A shard that the hash gave no host is not an error: the other shards have them.
+  if (!anyHosts) {
     const patterns = input.playbook.plays.map((p) => `"${p.hosts}"`).join(', ');
     const first = input.playbook.plays[0]?.where;
     throw new RunnerError(

@@ -10,8 +10,13 @@ import type { ConnectionRunOptions } from '../connection/types.js';
 import { RunnerError } from '../errors.js';
 import { expandHome } from '../expand-home.js';
 import { loadInventory } from '../inventory/index.js';
+import { originText, varOrigin } from '../inventory/origin.js';
 import { selectHosts } from '../inventory/patterns.js';
 import type { Vars } from '../inventory/types.js';
+import { journalBackend } from '../journal/backend.js';
+import { OutcomeJournal } from '../journal/outcomes.js';
+import { newRunId } from '../journal/run-journal.js';
+import { defaultJournalDir } from '../journal/store.js';
 import { EventHub } from '../output/emitter.js';
 import type { Reporter } from '../output/events.js';
 import { loadPluginSpec } from '../plugin/loader.js';
@@ -21,6 +26,7 @@ import type { Secret } from '../secret.js';
 import { type RunChoices, type RunOutcome, runPlaybook } from './executor.js';
 import type { PlaybookDefinition } from './model.js';
 import { resolvePlaybook } from './resolve-playbook.js';
+import type { RunScope } from './run-scope.js';
 
 export interface RunPlayOptions extends RunChoices {
   /** A plugin's playbook name or a playbook file. */
@@ -32,6 +38,8 @@ export interface RunPlayOptions extends RunChoices {
   cwd?: string;
   /** An explicit config file; else discovered from cwd. */
   configFile?: string;
+  /** Run ID, shard (applied after `limit`), journal and API budget. */
+  scope?: RunScope;
   forks?: number;
   hostKeyChecking?: HostKeyMode;
   knownHosts?: string[];
@@ -89,7 +97,18 @@ export async function runPlay(options: RunPlayOptions): Promise<RunOutcome> {
     ...(config.knownHosts ?? []).map((f) => existingFile(f, project.configDir, 'config "knownHosts"')),
     ...(options.knownHosts ?? []).map((f) => existingFile(f, cwd, '--known-hosts')),
   ];
-  const hub = new EventHub(options.reporters);
+  // A shared or sharded run journals each host's outcome, for `runner recap` across shards.
+  const scope: RunScope | undefined =
+    options.scope && (options.scope.id || options.scope.journal)
+      ? { ...options.scope, attempt: options.scope.attempt ?? newRunId() }
+      : options.scope;
+  const backend = scope?.attempt
+    ? journalBackend(scope.journal ?? defaultJournalDir(), { group: scope.id, shard: scope.shard })
+    : undefined;
+  const outcomes = backend
+    ? [new OutcomeJournal(backend.store, scope!.attempt!, { group: scope!.id, shard: scope!.shard }, warn)]
+    : [];
+  const hub = new EventHub([...options.reporters, ...outcomes]);
   // Ctrl-C is acknowledged in every view at once, not only when the next task ends.
   const onStop = () => hub.emit({ type: 'run.interrupt', stage: 'stop' });
   const onKill = () => hub.emit({ type: 'run.interrupt', stage: 'kill' });
@@ -110,6 +129,7 @@ export async function runPlay(options: RunPlayOptions): Promise<RunOutcome> {
         selectHosts(inventory, pattern, { cwd, onWarning: (message) => patternWarnings.push(message) }),
       drainWarnings: () => patternWarnings.splice(0),
       limit: options.limit,
+      scope,
       forks: options.forks ?? config.forks ?? DEFAULTS.forks,
       extraVars: { ...(config.vars ?? {}), ...(options.extraVars ?? {}) },
       check: options.check,
@@ -129,11 +149,20 @@ export async function runPlay(options: RunPlayOptions): Promise<RunOutcome> {
       connectionDefaults: { password: options.password, becomePassword: options.becomePassword },
       emit: hub.emit,
       signal: options.signal,
+      varOrigin: async (host, key, layers) => {
+        const origin = await varOrigin(inventory, host, key, {
+          ...layers,
+          config: { vars: config.vars ?? {}, file: project.configFile },
+          extraVars: options.extraVars ?? {},
+        });
+        return origin && originText(origin, cwd);
+      },
     });
   } finally {
     options.signal?.removeEventListener('abort', onStop);
     options.killSignal?.removeEventListener('abort', onKill);
     await hub.close();
+    backend?.close();
   }
 }
 

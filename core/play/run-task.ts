@@ -44,6 +44,8 @@ export interface TaskRunContext {
   connect(): Promise<Connection>;
   log(text: string, stream: 'stdout' | 'stderr'): void;
   warn(message: string): void;
+  /** Where a var of this host comes from (ModuleContext.origin). */
+  origin?(key: string): Promise<string | undefined>;
 }
 
 export interface TaskOutcome {
@@ -248,6 +250,7 @@ async function callModule(
         signal: ctx.killSignal,
         log: ctx.log,
         warn: ctx.warn,
+        ...(ctx.origin ? { origin: ctx.origin } : {}),
       },
       args,
     );

@@ -40,6 +40,11 @@ export class PlayStore implements PlayState {
   readonly #values = new Map<PlayStateKey<unknown>, unknown>();
   #disposed = false;
 
+  /** `seed`: values the engine owns and hands in (the run's scope), never disposed here. */
+  constructor(seed: Iterable<[PlayStateKey<unknown>, unknown]> = []) {
+    for (const [key, value] of seed) this.#values.set(key, value);
+  }
+
   get<T>(key: PlayStateKey<T>): T {
     if (this.#disposed) throw new Error(`play state "${key.name}" read after its play ended`);
     if (this.#values.has(key as PlayStateKey<unknown>))
@@ -59,6 +64,7 @@ export class PlayStore implements PlayState {
     this.#disposed = true;
     let first: unknown;
     for (const [key, value] of [...this.#values.entries()].reverse()) {
+      // Seeded values belong to the run: their keys have no dispose.
       try {
         await key.dispose?.(value);
       } catch (error) {

@@ -46,6 +46,8 @@ export interface RegistrationContext {
   name: string;
   region: string;
   vpcId?: string;
+  /** The service ties hosts to no VPC (SSM): an EC2 target may be in any network. */
+  anyNetwork?: boolean;
   /** The agent installer every host downloads (url mode). */
   installerUrl: string;
 }
@@ -81,13 +83,31 @@ export interface ControllerAccess {
   profile?: string;
 }
 
+/** What a service's agent needs of a host: the shared checks word and judge with it. */
+export interface AgentRequirements {
+  /** Named in messages ("AWS OpsWorks", "AWS Systems Manager"). */
+  product: string;
+  /** The supported OS list in words, for the notice. */
+  supportedOs: string;
+  supportsOs(distribution: string, version: string): boolean;
+  /** The agent needs libyaml (OpsWorks' Ruby agent does). */
+  needsLibyaml: boolean;
+  /** What sets the host up, for the OS-update reminder ("OpsWorks setup", "SSM registration"). */
+  setup: string;
+  /** Setup rewrites /etc/hosts and claims reserved mount points (OpsWorks' does). */
+  setupRewritesHost: boolean;
+}
+
 /**
  * What a registration service does for each host. Each method is idempotent
  * per host and journals its side effects (intent before, outcome after) so a
  * crash is finished or undone by the next run.
  */
 export interface RegistrationService {
+  /** What `register_service` names it by (`opsworks`, `ssm`). */
   readonly name: string;
+  /** For the shared checks; absent: the OpsWorks agent's (the checks' defaults). */
+  readonly agent?: AgentRequirements;
   /** Parses and validates the host's options (cached per host for the play). */
   request(ctx: Pick<ModuleContext, 'host' | 'vars' | 'state'>): Parsed<RegistrationRequest>;
   /** Where the host registers, fetched once per play. */
@@ -95,6 +115,18 @@ export interface RegistrationService {
     ctx: Pick<ModuleContext, 'host' | 'state'>,
     request: RegistrationRequest,
   ): Promise<RegistrationContext>;
+  /**
+   * The playbook's first step for a host: what the play registers with,
+   * fetched or made once per play (an OpsWorks stack; an SSM activation), as
+   * a result whose facts the playbook's `when:` may read.
+   */
+  prepare(ctx: ModuleContext, request: RegistrationRequest): Promise<ModuleResult>;
+  /**
+   * Is the host registered already (seen on the host and in the service)?
+   * A registered host is reported ok and the later steps leave it alone
+   * (`registered()` says so from then on); one registered elsewhere is refused.
+   */
+  state(ctx: ModuleContext, request: RegistrationRequest): Promise<ModuleResult>;
   /** Credentials for the controller's own calls (per the controller credential mode). */
   controller(ctx: Pick<ModuleContext, 'state'>, request: RegistrationRequest): ControllerAccess;
   /** True when the host is registered already (found before this run): later steps leave it alone. */
@@ -128,15 +160,49 @@ export type ControllerCredentialModes = (mode: string, profile?: string) => Cred
 
 /** The parts of one play's registration, bound by the plugins that provide them. */
 export interface RegistrationParts {
-  service?: RegistrationService;
+  /** Every service plugin binds itself by name; each host's `register_service` picks one. */
+  readonly services: Map<string, RegistrationService>;
   controllerCredentials?: ControllerCredentialModes;
   /** Each host's resolved target (an infrastructure class's output). */
   readonly targets: Map<string, RegistrationTarget>;
 }
 
 export const REGISTRATION = definePlayState<RegistrationParts>('registration', () => ({
+  services: new Map(),
   targets: new Map(),
 }));
+
+/** The service a host registers with when it names none. */
+export const DEFAULT_SERVICE = 'opsworks';
+
+/** Binds a service in the play (each service plugin, before the play's first step). */
+export function bindService(state: PlayState, service: RegistrationService): void {
+  const services = registrationParts(state).services;
+  if (!services.has(service.name)) services.set(service.name, service);
+}
+
+/** The host's `register_service` (`--service`), or the default. */
+export function serviceName(vars: Record<string, unknown>): string {
+  const v = vars.register_service;
+  return typeof v === 'string' && v.trim() ? v.trim() : DEFAULT_SERVICE;
+}
+
+/** The service a host's vars select, or the one line that says why there is none. */
+export function serviceFor(
+  parts: RegistrationParts,
+  vars: Record<string, unknown>,
+): { ok: true; service: RegistrationService } | { ok: false; reason: string } {
+  const name = serviceName(vars);
+  const service = parts.services.get(name);
+  if (service) return { ok: true, service };
+  const known = [...parts.services.keys()].sort().join(', ');
+  return {
+    ok: false,
+    reason: known
+      ? `register_service is "${name}", not a registration service of this play (known: ${known})`
+      : 'no registration service in this play: a service plugin (opsworks, ssm) binds one before its first step',
+  };
+}
 
 export function registrationParts(state: PlayState): RegistrationParts {
   return state.get(REGISTRATION);
@@ -161,13 +227,9 @@ export function registrationStep(step: {
     supportsCheck: true,
     async run(ctx) {
       const parts = registrationParts(ctx.state);
-      const service = parts.service;
-      if (!service)
-        return {
-          changed: false,
-          failed: true,
-          msg: 'no registration service in this play: a service plugin (opsworks) binds one before its first step',
-        };
+      const picked = serviceFor(parts, ctx.vars);
+      if (!picked.ok) return { changed: false, failed: true, msg: picked.reason };
+      const service = picked.service;
       const parsed = service.request(ctx);
       if (!parsed.ok) return { changed: false, failed: true, msg: parsed.reason };
       // A retried call made for this step is reported on this host.
@@ -194,4 +256,14 @@ export function registrationNames(args: {
   if (args.hostname) return { identityName: args.hostname, hostnameForAgent: args.hostname };
   if (args.local) return { identityName: args.localHostname };
   return { identityName: args.target ?? '' };
+}
+
+/** The host's service and its parsed request, for checks (undefined when either is missing: the steps report why). */
+export function hostRegistration(
+  ctx: Pick<ModuleContext, 'host' | 'vars' | 'state'>,
+): { service: RegistrationService; request: RegistrationRequest } | undefined {
+  const picked = serviceFor(registrationParts(ctx.state), ctx.vars);
+  if (!picked.ok) return undefined;
+  const parsed = picked.service.request(ctx);
+  return parsed.ok ? { service: picked.service, request: parsed.value } : undefined;
 }

@@ -26,6 +26,7 @@ function checkModule(check: CheckDefinition): ModuleDefinition<unknown> {
         vars: ctx.vars,
         connection: ctx.connection,
         state: ctx.state,
+        ...(ctx.origin ? { origin: ctx.origin } : {}),
       });
       if (result.level === 'fail')
         return { changed: false, failed: true, msg: result.message ?? `${check.name} failed` };

@@ -45,6 +45,12 @@ export interface ModuleContext {
   /** Streams a line of output to reporters (shown with -v). */
   log(text: string, stream?: 'stdout' | 'stderr'): void;
   warn(message: string): void;
+  /**
+   * Where the host's value of a var comes from, for an error about it:
+   * `inventory.yml:12`, `host_vars/web1.yml:3`, `extra vars (-e)`; undefined
+   * when unknown. Files are read again on each call: only for errors.
+   */
+  origin?(key: string): Promise<string | undefined>;
 }
 
 export interface ModuleResult {
@@ -93,6 +99,8 @@ export interface CheckContext {
   connection: Connection;
   /** This play's typed state, as modules see it. */
   state: PlayState;
+  /** Where the host's value of a var comes from (see ModuleContext.origin): only for errors. */
+  origin?(key: string): Promise<string | undefined>;
 }
 
 export interface CheckResult {

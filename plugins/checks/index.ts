@@ -1,6 +1,10 @@
 import { shQuote } from '../../core/connection/quote.js';
 import { definePlugin } from '../../core/plugin/define-plugin.js';
-import { type RegistrationRequest, registrationParts } from '../../core/plugin/registration.js';
+import {
+  type AgentRequirements,
+  hostRegistration,
+  type RegistrationRequest,
+} from '../../core/plugin/registration.js';
 import type { CheckContext, CheckDefinition, CheckResult } from '../../core/plugin/types.js';
 import { customHostsEntries, reservedMounts } from './host-files.js';
 import { parseUpdates, reminderNotice, UPDATES_COMMAND, updatesNotice } from './os-updates.js';
@@ -20,8 +24,21 @@ async function sh(ctx: CheckContext, command: string, timeoutMs = 60_000) {
 
 /** The host's registration request, as the play's service parsed it (once). */
 function requestOf(ctx: CheckContext): RegistrationRequest | undefined {
-  const parsed = registrationParts(ctx.state).service?.request(ctx);
-  return parsed?.ok ? parsed.value : undefined;
+  return hostRegistration(ctx)?.request;
+}
+
+/** The host's service's agent requirements; the OpsWorks agent's when the service names none. */
+function agentOf(ctx: CheckContext): AgentRequirements {
+  return (
+    hostRegistration(ctx)?.service.agent ?? {
+      product: 'AWS OpsWorks',
+      supportedOs: 'Amazon Linux, Ubuntu 14.04/16.04/18.04, CentOS 7, RHEL 7',
+      supportsOs: (d, v) => osSupport(d, v) === 'supported',
+      needsLibyaml: true,
+      setup: 'OpsWorks setup',
+      setupRewritesHost: true,
+    }
+  );
 }
 
 const fact = (ctx: CheckContext, key: string) => {
@@ -39,7 +56,7 @@ export const linuxCheck: CheckDefinition = {
       ? { level: 'pass' }
       : {
           level: 'fail',
-          message: `Non-Linux instances are not supported by AWS OpsWorks (this host runs ${system || 'an unknown system'})`,
+          message: `Non-Linux instances are not supported by ${agentOf(ctx).product} (this host runs ${system || 'an unknown system'})`,
         };
   },
 };
@@ -63,13 +80,15 @@ export const osFamilyCheck: CheckDefinition = {
     const distribution = fact(ctx, 'ansible_distribution') ?? 'unknown';
     const version = fact(ctx, 'ansible_distribution_version') ?? '';
     const arch = fact(ctx, 'ansible_architecture') ?? '';
+    const agent = agentOf(ctx);
     if (arch && !/x86_64|amd64|aarch64|arm64/.test(arch)) {
-      return { level: 'fail', message: `${arch} is not a 64-bit architecture OpsWorks supports` };
+      return { level: 'fail', message: `${arch} is not a 64-bit architecture ${agent.product} supports` };
     }
-    if (osSupport(distribution, version) === 'supported')
+    if (agent.supportsOs(distribution, version))
       return { level: 'pass', message: `${distribution} ${version}` };
-    const message = `${distribution} ${version} is not on the OpsWorks supported list (Amazon Linux, Ubuntu 14.04/16.04/18.04, CentOS 7, RHEL 7); the agent may not install`;
-    const strict = String(ctx.vars.opsworks_strict_os ?? 'false').toLowerCase() === 'true';
+    const message = `${distribution} ${version} is not on the ${agent.product} supported list (${agent.supportedOs}); the agent may not install`;
+    const strict =
+      String(ctx.vars.register_strict_os ?? ctx.vars.opsworks_strict_os ?? 'false').toLowerCase() === 'true';
     return strict ? { level: 'fail', message } : { level: 'notice', message };
   },
 };
@@ -91,7 +110,7 @@ export const prerequisitesCheck: CheckDefinition = {
       .filter(Boolean);
     if (missing.length === 0) return { level: 'pass' };
     const hint = missing.includes('curl')
-      ? ' (or set opsworks_agent_source=push to copy the installer from the controller)'
+      ? ' (or set the agent source to push, opsworks_agent_source=push or ssm_agent_source=push, to copy the installer from the controller)'
       : '';
     return { level: 'fail', message: `missing on the host: ${missing.join(', ')}${hint}` };
   },
@@ -102,6 +121,7 @@ export const libyamlCheck: CheckDefinition = {
   phase: 'preflight',
   playbooks: PLAYBOOKS,
   async run(ctx) {
+    if (!agentOf(ctx).needsLibyaml) return { level: 'pass', message: 'the agent does not need it' };
     const out = await sh(
       ctx,
       '(ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null) | grep -q "libyaml-0" && echo yes && exit 0; for f in /usr/lib*/libyaml-0.so* /usr/lib*/*/libyaml-0.so* /lib*/*/libyaml-0.so*; do [ -e "$f" ] && echo yes && exit 0; done; echo no',
@@ -123,14 +143,12 @@ export const installerReachableCheck: CheckDefinition = {
   phase: 'preflight',
   playbooks: PLAYBOOKS,
   async run(ctx) {
-    const service = registrationParts(ctx.state).service;
-    if (!service) return { level: 'pass', message: 'no registration service in this play' };
-    const parsed = service.request(ctx);
-    if (!parsed.ok) return { level: 'pass', message: 'options invalid: reported by the options check' };
-    if (parsed.value.agentSource === 'push') return { level: 'pass', message: 'push mode' };
+    const r = hostRegistration(ctx);
+    if (!r) return { level: 'pass', message: 'no service or options invalid: reported by the options check' };
+    if (r.request.agentSource === 'push') return { level: 'pass', message: 'push mode' };
     let url: string;
     try {
-      url = (await service.context(ctx, parsed.value)).installerUrl;
+      url = (await r.service.context(ctx, r.request)).installerUrl;
     } catch {
       return { level: 'pass', message: 'stack not available: reported by the stack step' };
     }
@@ -158,11 +176,13 @@ export const osUpdatesCheck: CheckDefinition = {
   phase: 'post-setup',
   playbooks: PLAYBOOKS,
   async run(ctx): Promise<CheckResult> {
-    const mode = String(ctx.vars.opsworks_os_updates ?? 'count');
-    if (mode === 'off') return { level: 'pass', message: 'opsworks_os_updates is off' };
-    if (mode === 'remind') return { level: 'notice', message: reminderNotice(fact(ctx, 'ansible_pkg_mgr')) };
+    // register_os_updates for any service; opsworks_os_updates, its older name, still works.
+    const mode = String(ctx.vars.register_os_updates ?? ctx.vars.opsworks_os_updates ?? 'count');
+    if (mode === 'off') return { level: 'pass', message: 'OS-update check is off' };
+    if (mode === 'remind')
+      return { level: 'notice', message: reminderNotice(fact(ctx, 'ansible_pkg_mgr'), agentOf(ctx).setup) };
     const out = await sh(ctx, UPDATES_COMMAND, 300_000);
-    const notice = updatesNotice(parseUpdates(out.stdout));
+    const notice = updatesNotice(parseUpdates(out.stdout), agentOf(ctx).setup);
     return notice
       ? { level: 'notice', message: notice }
       : { level: 'pass', message: 'no OS updates pending' };
@@ -174,7 +194,8 @@ export const reservedMountsCheck: CheckDefinition = {
   phase: 'post-setup',
   playbooks: PLAYBOOKS,
   async run(ctx) {
-    if (requestOf(ctx)?.infrastructureClass !== 'ec2') return { level: 'pass' };
+    if (requestOf(ctx)?.infrastructureClass !== 'ec2' || !agentOf(ctx).setupRewritesHost)
+      return { level: 'pass' };
     const found = reservedMounts((await sh(ctx, 'cat /proc/mounts')).stdout);
     return found.length
       ? {
@@ -190,6 +211,7 @@ export const etcHostsCheck: CheckDefinition = {
   phase: 'post-setup',
   playbooks: PLAYBOOKS,
   async run(ctx) {
+    if (!agentOf(ctx).setupRewritesHost) return { level: 'pass' };
     const custom = customHostsEntries((await sh(ctx, 'cat /etc/hosts 2>/dev/null || true')).stdout);
     return custom.length
       ? {

@@ -1,6 +1,6 @@
 /**
- * The OS-update reminder: OpsWorks' initial setup does not update the
- * operating system, so after registration each host is told how many updates
+ * The OS-update reminder: registration (OpsWorks' initial setup, SSM's
+ * agent) does not update the operating system, so after registration each host is told how many updates
  * (and security updates) are pending and the command that applies them. A
  * fact: one command (apt, dnf, yum or zypper, read-only, no refresh) and a
  * pure parser tested on recorded output.
@@ -66,16 +66,16 @@ export function parseUpdates(stdout: string): UpdateCounts {
 }
 
 /** The recap line, or undefined when nothing is pending. */
-export function updatesNotice(counts: UpdateCounts): string | undefined {
+export function updatesNotice(counts: UpdateCounts, setup = 'OpsWorks setup'): string | undefined {
   if (!counts.manager || counts.total === 0) return undefined;
   const apply = APPLY[counts.manager];
   const sec = counts.security > 0 ? ` (${counts.security} security: ${apply.security})` : '';
-  return `${counts.total} OS updates pending${sec}; OpsWorks setup does not update the OS: apply them with ${apply.all}`;
+  return `${counts.total} OS updates pending${sec}; ${setup} does not update the OS: apply them with ${apply.all}`;
 }
 
 /** Without counting (opsworks_os_updates: remind): the reminder and the command, from the pkg_mgr fact. */
-export function reminderNotice(pkgMgr: string | undefined): string {
+export function reminderNotice(pkgMgr: string | undefined, setup = 'OpsWorks setup'): string {
   const known = (['apt', 'dnf', 'yum', 'zypper'] as const).find((m) => m === pkgMgr);
   const how = known ? `: ${APPLY[known].all}` : '';
-  return `OpsWorks setup does not update the OS: apply pending security updates${how}`;
+  return `${setup} does not update the OS: apply pending security updates${how}`;
 }

@@ -13,7 +13,11 @@ export default definePlugin({
   name: 'credentials',
   description:
     'Credential modes: the controller identity (default, profile, env, instance-role) and the agent credentials step.',
-  modules: { opsworks_agent_credentials: agentCredentials } as Record<string, ModuleDefinition<unknown>>,
+  modules: {
+    // register_credentials in the register playbook; opsworks_agent_credentials, its older name, still works.
+    register_credentials: agentCredentials,
+    opsworks_agent_credentials: agentCredentials,
+  } as Record<string, ModuleDefinition<unknown>>,
   hooks: {
     beforePlay(ctx) {
       registrationParts(ctx.state).controllerCredentials ??= (mode, profile) =>

@@ -8,7 +8,7 @@ import {
 import type { ModuleDefinition } from '../../core/plugin/types.js';
 import { EC2_CLIENTS, ec2Client } from './clients.js';
 import { identityDocument } from './imds.js';
-import { addressOf, findInstance } from './lookup.js';
+import { ANY_NETWORK, addressOf, findInstance } from './lookup.js';
 
 /**
  * Infrastructure class `ec2`: the target (the inventory's `ec2_instance_id`,
@@ -46,7 +46,7 @@ export const infraEc2 = registrationStep({
     let found: Awaited<ReturnType<typeof findInstance>>;
     try {
       const client = ec2Client(ctx.state.get(EC2_CLIENTS), stack.region, service.controller(ctx, o));
-      found = await findInstance(client, lookupTarget, stack.vpcId);
+      found = await findInstance(client, lookupTarget, stack.anyNetwork ? ANY_NETWORK : stack.vpcId);
     } catch (error) {
       return { changed: false, failed: true, msg: `EC2 DescribeInstances: ${oneLine(error)}` };
     }

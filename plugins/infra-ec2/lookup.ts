@@ -24,7 +24,8 @@ export function lookupRequests(
   target: string,
   stackVpcId: string | undefined,
 ): { InstanceIds?: string[]; Filters?: Filter[] }[] {
-  const vpc: Filter[] = stackVpcId ? [{ Name: 'vpc-id', Values: [stackVpcId] }] : [];
+  const vpc: Filter[] =
+    stackVpcId && stackVpcId !== ANY_NETWORK ? [{ Name: 'vpc-id', Values: [stackVpcId] }] : [];
   switch (targetKind(target)) {
     case 'instance-id':
       return [{ InstanceIds: [target], ...(vpc.length ? { Filters: vpc } : {}) }];
@@ -39,7 +40,11 @@ export function lookupRequests(
 }
 
 /** Keeps what the CLI keeps: with no stack VPC, only instances outside any VPC. */
+/** A service that ties hosts to no network (SSM): every instance the lookup finds is a candidate. */
+export const ANY_NETWORK = 'any';
+
 export function inStackNetwork(instances: Instance[], stackVpcId: string | undefined): Instance[] {
+  if (stackVpcId === ANY_NETWORK) return instances;
   return stackVpcId ? instances.filter((i) => i.VpcId === stackVpcId) : instances.filter((i) => !i.VpcId);
 }
 

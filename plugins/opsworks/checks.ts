@@ -1,3 +1,4 @@
+import { serviceName } from '../../core/plugin/registration.js';
 import type { CheckDefinition } from '../../core/plugin/types.js';
 import { AGENT_STATE_COMMAND, parseAgentState } from './agent-state.js';
 import { playOf } from './play-context.js';
@@ -10,8 +11,13 @@ export const optionsCheck: CheckDefinition = {
   phase: 'preflight',
   playbooks: ['register'],
   async run(ctx) {
+    if (serviceName(ctx.vars) !== 'opsworks')
+      return { level: 'pass', message: 'not registering with OpsWorks' };
     const parsed = optionsOf(ctx);
-    return parsed.ok ? { level: 'pass' } : { level: 'fail', message: parsed.reason };
+    if (parsed.ok) return { level: 'pass' };
+    // Which file set the refused var: looked up now, only because there is an error to report.
+    const where = parsed.key ? await ctx.origin?.(parsed.key) : undefined;
+    return { level: 'fail', message: where ? `${where}: ${parsed.reason}` : parsed.reason };
   },
 };
 
@@ -21,6 +27,8 @@ export const hostnameUniqueCheck: CheckDefinition = {
   phase: 'preflight',
   playbooks: ['register'],
   async run(ctx) {
+    if (serviceName(ctx.vars) !== 'opsworks')
+      return { level: 'pass', message: 'not registering with OpsWorks' };
     const parsed = optionsOf(ctx);
     if (!parsed.ok || !parsed.options.hostname) return { level: 'pass' };
     let instances: Awaited<ReturnType<ReturnType<typeof playOf>['aws']['instances']>>;

@@ -9,7 +9,6 @@ import { opsworksInstall } from './modules/install.js';
 import { opsworksStack } from './modules/stack.js';
 import { opsworksState } from './modules/state.js';
 import { opsworksWait } from './modules/wait.js';
-import { registerPlaybook } from './playbook.js';
 
 /**
  * Flags of `runner play` for the register playbook, each the same as an
@@ -59,10 +58,10 @@ export function addStackIdOption(program: Command): void {
   });
 }
 
-/** The `register` playbook and the OpsWorks steps it is made of. */
+/** OpsWorks Stacks as a registration service of the `register` playbook, and its own steps. */
 export default definePlugin({
   name: 'opsworks',
-  description: 'The register playbook: bulk-registers hosts with an AWS OpsWorks Stacks stack.',
+  description: 'Registration service opsworks: registers hosts with an AWS OpsWorks Stacks stack.',
   modules: {
     opsworks_stack: opsworksStack,
     opsworks_state: opsworksState,
@@ -70,7 +69,6 @@ export default definePlugin({
     opsworks_wait: opsworksWait,
     opsworks_assign_layers: opsworksAssignLayers,
   } as Record<string, ModuleDefinition<unknown>>,
-  playbooks: { register: registerPlaybook },
   checks: [optionsCheck, hostnameUniqueCheck],
   hooks: { beforePlay, afterHost, afterPlay },
   cli: (program) => {

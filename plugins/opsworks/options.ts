@@ -40,12 +40,22 @@ export interface RegisterOptions {
   journalDir?: string;
 }
 
-export type OptionsResult = { ok: true; options: RegisterOptions } | { ok: false; reason: string };
+/** A refused option names its var (`key`), so the error can say which file set it (see optionsCheck). */
+export type OptionsResult =
+  | { ok: true; options: RegisterOptions }
+  | { ok: false; reason: string; key?: string };
 
 const DEFAULT_WAIT_TIMEOUT_S = 600;
 
 /** A value that is not what a string option may be: refused with the key named, as the AWS CLI's argparse would. */
-class OptionError extends Error {}
+class OptionError extends Error {
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 function describeValue(value: unknown): string {
   if (value === null) return 'null (an empty value or ~ in YAML)';
@@ -64,13 +74,16 @@ function str(vars: Vars, key: string, host: string): string | undefined {
   const value = vars[key];
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string')
-    throw new OptionError(`${key} must be a string, got ${describeValue(value)}: quote it`);
+    throw new OptionError(key, `${key} must be a string, got ${describeValue(value)}: quote it`);
   const rendered = render(value, { ...vars, inventory_hostname: host });
   if (rendered === undefined || rendered === null || rendered === '') return undefined;
   if (typeof rendered !== 'string')
-    throw new OptionError(`${key} must be a string, but "${value}" gives ${describeValue(rendered)}`);
+    throw new OptionError(key, `${key} must be a string, but "${value}" gives ${describeValue(rendered)}`);
   if (rendered !== rendered.trim())
-    throw new OptionError(`${key} has leading or trailing spaces (${JSON.stringify(rendered)}): remove them`);
+    throw new OptionError(
+      key,
+      `${key} has leading or trailing spaces (${JSON.stringify(rendered)}): remove them`,
+    );
   return rendered;
 }
 
@@ -83,14 +96,14 @@ function loose(vars: Vars, key: string, host: string): string | undefined {
   return String(rendered).trim() || undefined;
 }
 
-function bool(vars: Vars, key: string, fallback: boolean): boolean | string {
+function bool(vars: Vars, key: string, fallback: boolean): boolean {
   const value = vars[key];
   if (value === undefined || value === null || value === '') return fallback;
   if (typeof value === 'boolean') return value;
   const text = String(value).trim().toLowerCase();
   if (['true', 'yes', 'on', '1'].includes(text)) return true;
   if (['false', 'no', 'off', '0'].includes(text)) return false;
-  return `${key} must be true or false (got "${String(value)}")`;
+  throw new OptionError(key, `${key} must be true or false (got "${String(value)}")`);
 }
 
 function choice<T extends string>(
@@ -99,11 +112,11 @@ function choice<T extends string>(
   host: string,
   allowed: readonly T[],
   fallback: T,
-): T | { error: string } {
+): T {
   const value = str(vars, key, host);
   if (value === undefined) return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  return { error: `${key} must be one of ${allowed.join(', ')} (got "${value}")` };
+  throw new OptionError(key, `${key} must be one of ${allowed.join(', ')} (got "${value}")`);
 }
 
 function list(vars: Vars, key: string, host: string): string[] {
@@ -111,7 +124,8 @@ function list(vars: Vars, key: string, host: string): string[] {
   if (value === undefined || value === '') return [];
   if (Array.isArray(value)) {
     for (const v of value)
-      if (typeof v !== 'string') throw new OptionError(`${key} must list strings, got ${describeValue(v)}`);
+      if (typeof v !== 'string')
+        throw new OptionError(key, `${key} must list strings, got ${describeValue(v)}`);
     return value.map((v) => String(v).trim()).filter(Boolean);
   }
   return (str(vars, key, host) ?? '')
@@ -129,7 +143,7 @@ export function readRegisterOptions(
   try {
     return readStrict(vars, host, platform);
   } catch (error) {
-    if (error instanceof OptionError) return { ok: false, reason: error.message };
+    if (error instanceof OptionError) return { ok: false, reason: error.message, key: error.key };
     throw error;
   }
 }
@@ -149,7 +163,6 @@ function readStrict(vars: Vars, host: string, platform: string): OptionsResult {
     ['on-premises', 'ec2'] as const,
     'on-premises',
   );
-  if (typeof infrastructureClass === 'object') return { ok: false, reason: infrastructureClass.error };
   const agentCredentials = choice(
     vars,
     'opsworks_agent_credentials',
@@ -157,7 +170,6 @@ function readStrict(vars: Vars, host: string, platform: string): OptionsResult {
     ['iam-user', 'instance-profile'] as const,
     'iam-user',
   );
-  if (typeof agentCredentials === 'object') return { ok: false, reason: agentCredentials.error };
   const profile = str(vars, 'opsworks_profile', host);
   const controllerCredentials = choice(
     vars,
@@ -166,7 +178,6 @@ function readStrict(vars: Vars, host: string, platform: string): OptionsResult {
     ['default', 'profile', 'env', 'instance-role'] as const,
     profile ? 'profile' : 'default',
   );
-  if (typeof controllerCredentials === 'object') return { ok: false, reason: controllerCredentials.error };
   if (controllerCredentials === 'profile' && !profile) {
     return {
       ok: false,
@@ -174,16 +185,14 @@ function readStrict(vars: Vars, host: string, platform: string): OptionsResult {
     };
   }
   const agentSource = choice(vars, 'opsworks_agent_source', host, ['url', 'push'] as const, 'url');
-  if (typeof agentSource === 'object') return { ok: false, reason: agentSource.error };
   const wait = bool(vars, 'opsworks_wait', true);
-  if (typeof wait === 'string') return { ok: false, reason: wait };
   const timeoutText = loose(vars, 'opsworks_wait_timeout', host);
   const timeoutS = timeoutText === undefined ? DEFAULT_WAIT_TIMEOUT_S : Number(timeoutText);
   if (!Number.isFinite(timeoutS) || timeoutS <= 0) {
-    return {
-      ok: false,
-      reason: `opsworks_wait_timeout must be a positive number of seconds (got "${timeoutText}")`,
-    };
+    throw new OptionError(
+      'opsworks_wait_timeout',
+      `opsworks_wait_timeout must be a positive number of seconds (got "${timeoutText}")`,
+    );
   }
   const local = String(vars.ansible_connection ?? '') === 'local';
   // With local, an explicit ansible_host is a target too: the CLI refuses both together.

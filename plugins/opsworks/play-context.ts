@@ -1,6 +1,7 @@
+import { RUN_SCOPE, type RunScope } from '../../core/play/run-scope.js';
 import { definePlayState, type PlayState } from '../../core/plugin/play-state.js';
 import { type RegistrationParts, registrationParts } from '../../core/plugin/registration.js';
-import { RateLimiter } from '../../core/retry.js';
+import { RateLimiter, shareOf } from '../../core/retry.js';
 import type { OptionsResult } from './options.js';
 import { AwsClients } from './play/clients.js';
 import { RunLedger } from './play/ledger.js';
@@ -25,23 +26,32 @@ export class RegisterPlay {
   readonly clients: AwsClients;
   readonly aws: StackCache;
   readonly waiters: Waiters;
-  readonly ledger = new RunLedger();
+  readonly ledger: RunLedger;
   /** Each host's register options, parsed once (support.ts optionsOf). */
   readonly options = new Map<string, OptionsResult>();
   readonly iamLimiter: RateLimiter;
 
-  constructor(parts: () => RegistrationParts = () => ({ targets: new Map() }), limits = IAM_RATE) {
-    this.clients = new AwsClients(parts);
+  constructor(
+    parts: () => RegistrationParts = () => ({ services: new Map(), targets: new Map() }),
+    limits = IAM_RATE,
+    scope: RunScope = {},
+  ) {
+    this.ledger = new RunLedger(scope);
+    this.clients = new AwsClients(
+      parts,
+      scope.apiRate ? new RateLimiter(shareOf({ ratePerSecond: scope.apiRate, burst: 8 }, scope)) : undefined,
+    );
     this.aws = new StackCache(this.clients);
     this.waiters = new Waiters(this.clients);
-    this.iamLimiter = new RateLimiter(limits);
+    // --api-rate is the account's budget per service: this shard takes its share of it.
+    this.iamLimiter = new RateLimiter(shareOf(limits, scope));
   }
 }
 
 /** The register play's shared context, one per play (a module run alone gets its own). */
 export const REGISTER_PLAY = definePlayState<RegisterPlay>(
   'opsworks register',
-  (state) => new RegisterPlay(() => registrationParts(state)),
+  (state) => new RegisterPlay(() => registrationParts(state), IAM_RATE, state.get(RUN_SCOPE)),
   (play) => {
     play.ledger.stopHeartbeats();
     play.clients.destroy();

@@ -1,12 +1,14 @@
 import type { PlayState } from '../../core/plugin/play-state.js';
 import {
+  bindService as bindInPlay,
   type RegistrationRequest,
   type RegistrationService,
-  registrationParts,
 } from '../../core/plugin/registration.js';
 import type { ModuleContext } from '../../core/plugin/types.js';
 import { createAgentCredentials } from './credentials/agent-credentials.js';
 import { opsworksInstall } from './modules/install.js';
+import { opsworksStack } from './modules/stack.js';
+import { opsworksState } from './modules/state.js';
 import { opsworksWait } from './modules/wait.js';
 import type { RegisterOptions } from './options.js';
 import { playOf, type StackInfo } from './play-context.js';
@@ -55,6 +57,9 @@ export const opsworksService: RegistrationService = {
       installerUrl: stack.agentInstallerUrl,
     };
   },
+  // The playbook's steps call these through the seam; each is OpsWorks' own module.
+  prepare: (ctx) => opsworksStack.run(ctx, {}),
+  state: (ctx) => opsworksState.run(ctx, {}),
   controller(ctx, request) {
     const c = playOf(ctx.state).clients.for(options({ host: request.host, state: ctx.state }));
     return {
@@ -98,9 +103,9 @@ function toRequest(host: string, o: RegisterOptions): RegistrationRequest {
   };
 }
 
-/** Binds OpsWorks as the play's registration service (the first service bound in a play keeps it). */
+/** Binds OpsWorks in the play, for hosts whose `register_service` is opsworks (the default). */
 export function bindService(state: PlayState): void {
-  registrationParts(state).service ??= opsworksService;
+  bindInPlay(state, opsworksService);
 }
 
 export { alreadyRegistered };

@@ -127,6 +127,9 @@ export const sandboxInventorySource: InventorySourcePlugin = {
     for (const [key, value] of Object.entries({
       opsworks_stack_id: sb.stackId,
       opsworks_os_updates: 'remind',
+      // register --service ssm: the sandbox serves the agent as a tarball from its amazon-ssm-<region> bucket.
+      ssm_agent_package: 'tarball',
+      ssm_agent_url_base: `${sb.endpoint}/amazon-ssm-${sb.region}/latest`,
       ...config.vars,
     })) {
       setGroupVar(into, 'all', key, value);

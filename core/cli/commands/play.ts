@@ -4,9 +4,10 @@ import { DEFAULTS } from '../../config/schema.js';
 import { expandHome } from '../../expand-home.js';
 import { EXIT } from '../../play/exit-code.js';
 import { addConnectionFlags, type ConnectionFlags, connectionFlagVars } from '../connection-flags.js';
+import { addShardFlags, type ScopeFlags, scopeFromFlags } from '../shard-flags.js';
 import { type CliIO, collect, interruptController, positiveInt } from '../shared.js';
 
-interface PlayFlags extends ConnectionFlags {
+interface PlayFlags extends ConnectionFlags, ScopeFlags {
   listHosts?: boolean;
   listTasks?: boolean;
   syntaxCheck?: boolean;
@@ -71,7 +72,7 @@ export function registerPlayCommand(program: Command, io: CliIO): void {
     .option('-k, --ask-pass', 'ask for the SSH password once for the whole run')
     .option('-K, --ask-become-pass', 'ask for the privilege escalation password once')
     .option('--log-dir <dir>', 'write one log file per host into this directory');
-  addConnectionFlags(command).action(async (playbook: string, flags: PlayFlags) => {
+  addConnectionFlags(addShardFlags(command)).action(async (playbook: string, flags: PlayFlags) => {
     // Loaded here, not at the top: `runner --version` and `runner help` stay instant.
     const [{ selectReporters }, { loadProject, runPlay }, { parseExtraVars }, { promptSecret }] =
       await Promise.all([
@@ -81,6 +82,7 @@ export function registerPlayCommand(program: Command, io: CliIO): void {
         import('../prompt.js'),
       ]);
     const cwd = process.cwd();
+    const scope = scopeFromFlags(flags, { playbook, inventories: flags.inventory, limit: flags.limit });
     if (flags.listHosts || flags.listTasks || flags.syntaxCheck) {
       const [{ listPlay }, { parseExtraVars }] = await Promise.all([
         import('../../play/list-play.js'),
@@ -93,6 +95,7 @@ export function registerPlayCommand(program: Command, io: CliIO): void {
           cwd,
           configFile: flags.config,
           limit: flags.limit,
+          shard: scope.shard,
           extraVars: parseExtraVars(flags.extraVars, cwd),
           tags: flags.tags?.split(',').map((t) => t.trim()),
           skipTags: flags.skipTags?.split(',').map((t) => t.trim()),
@@ -138,6 +141,7 @@ export function registerPlayCommand(program: Command, io: CliIO): void {
         cwd,
         configFile: flags.config,
         limit: flags.limit,
+        scope,
         forks: flags.forks,
         extraVars: parseExtraVars(flags.extraVars, cwd),
         check: flags.check,

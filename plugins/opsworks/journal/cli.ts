@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { RunnerError } from '../../../core/errors.js';
+import { isAlive } from '../../../core/journal/liveness.js';
+import { defaultJournalDir, type JournalRef, LocalJournalStore } from '../../../core/journal/store.js';
 import type { AgentState } from '../agent-state.js';
 import { opsworksSdk } from '../aws-sdk.js';
 import type { RegisterOptions } from '../options.js';
 import { RegisterPlay } from '../play-context.js';
-import { isAlive } from './liveness.js';
 import { loadPending, reconcileHost } from './reconcile.js';
 import { type HostLeftovers, isOpen, parseJournal } from './records.js';
-import { defaultJournalDir, type JournalRef, LocalJournalStore } from './store.js';
 
 /**
  * `runner journal list|show|reconcile`: the register playbook's run journals
@@ -25,9 +25,9 @@ const defaultIo: Io = { out: (text) => void process.stdout.write(text) };
 
 type Status = 'running' | 'ended' | 'crashed';
 
-function statusOf(summary: ReturnType<typeof parseJournal>): Status {
+function statusOf(ref: JournalRef, summary: ReturnType<typeof parseJournal>): Status {
   if (summary.ended) return 'ended';
-  return summary.header && isAlive(summary.header) ? 'running' : 'crashed';
+  return summary.header && isAlive(summary.header, ref.heartbeatAt) ? 'running' : 'crashed';
 }
 
 const openHosts = (hosts: Map<string, HostLeftovers>) => [...hosts.values()].filter(isOpen);
@@ -66,7 +66,7 @@ export function registerJournalCommands(program: Command, io: Io = defaultIo): v
         const summary = parseJournal(await store.read(ref));
         const open = openHosts(summary.hosts);
         io.out(
-          `${ref.stack}  ${ref.run}  ${statusOf(summary)}  ${summary.hosts.size} hosts, ${open.length} open${open.length ? `: ${open.map((h) => h.host).join(', ')}` : ''}\n`,
+          `${ref.stack}  ${ref.run}  ${statusOf(ref, summary)}  ${summary.hosts.size} hosts, ${open.length} open${open.length ? `: ${open.map((h) => h.host).join(', ')}` : ''}\n`,
         );
       }
     });
@@ -82,7 +82,7 @@ export function registerJournalCommands(program: Command, io: Io = defaultIo): v
       const summary = parseJournal(await store.read(ref));
       const h = summary.header;
       io.out(
-        `run ${ref.run} on stack ${ref.stack}: ${statusOf(summary)}${h ? ` (pid ${h.pid} on ${h.machine}, started ${h.at})` : ''}\n`,
+        `run ${ref.run} on stack ${ref.stack}: ${statusOf(ref, summary)}${h ? ` (pid ${h.pid} on ${h.machine}, started ${h.at})` : ''}\n`,
       );
       io.out(`file ${ref.location}${summary.torn ? ` (${summary.torn} torn line skipped)` : ''}\n`);
       for (const host of [...summary.hosts.values()].sort((a, b) => a.host.localeCompare(b.host))) {

@@ -1,4 +1,6 @@
 import type { Instance } from '@aws-sdk/client-opsworks';
+import { isAlive } from '../../../core/journal/liveness.js';
+import type { JournalRef, JournalStore } from '../../../core/journal/store.js';
 import type { AgentState } from '../agent-state.js';
 import {
   type IamDeps,
@@ -7,9 +9,7 @@ import {
   userCreated,
   userHasKey,
 } from '../credentials/iam-user.js';
-import { isAlive } from './liveness.js';
 import { type HostLeftovers, isOpen, parseJournal } from './records.js';
-import type { JournalRef, JournalStore } from './store.js';
 
 /** What an earlier run (crashed, killed, or unable to roll back) left open for one host. */
 export interface PendingHost {
@@ -31,7 +31,14 @@ export async function loadPending(
   for (const ref of await store.list(stack)) {
     if (ref.run === ownRun) continue;
     const summary = parseJournal(await store.read(ref));
-    if (!options.force && !summary.ended && summary.header && isAlive(summary.header)) continue;
+    if (
+      !options.force &&
+      !summary.ended &&
+      summary.header &&
+      !ref.gone &&
+      isAlive(summary.header, ref.heartbeatAt)
+    )
+      continue;
     for (const leftovers of summary.hosts.values()) {
       if (!isOpen(leftovers)) continue;
       const list = pending.get(leftovers.host) ?? [];

@@ -1,10 +1,15 @@
+import {
+  type EffectRecord,
+  type HostState,
+  type JournalRecord,
+  type RunHeader,
+  readRecords,
+} from '../../../core/journal/records.js';
+
 /**
- * The run journal's records, one JSON object per line (NDJSON), and the pure
- * fold that turns a journal back into what each host has left behind. An
- * `intent` is written (and flushed) before an external side effect, its
- * `done` or `failed` after it; a `host` record settles a host (committed,
- * rolled back, or reconciled by a later run). Records carry names, IDs and
- * paths only: never a secret key.
+ * The ops OpsWorks registration journals (IAM, temp dirs on the host, the
+ * instance), and the pure fold that turns a journal back into what each host
+ * has left behind.
  */
 export type JournalOp =
   | 'iam.group'
@@ -18,21 +23,9 @@ export type JournalOp =
   | 'opsworks.register'
   | 'opsworks.deregister';
 
-export interface RunHeader {
-  type: 'run';
-  v: 1;
-  run: string;
-  stack: string;
-  pid: number;
-  machine: string;
-  at: string;
-}
-
-export interface EffectRecord {
-  type: 'intent' | 'done' | 'failed';
-  host: string;
+/** The fields OpsWorks' ops carry (core/journal/records.ts has the record shapes). */
+export interface OpsworksEffect extends EffectRecord {
   op: JournalOp;
-  at: string;
   /** IAM user name, for every iam.* op but the group. */
   user?: string;
   group?: string;
@@ -42,27 +35,7 @@ export interface EffectRecord {
   path?: string;
   /** What the agent registers as (opsworks.register): finds an instance whose ID was never read. */
   hostname?: string;
-  error?: string;
 }
-
-export type HostState = 'committed' | 'rolled-back' | 'reconciled';
-
-export interface HostRecord {
-  type: 'host';
-  host: string;
-  state: HostState;
-  at: string;
-  /** The run that settled it, when not the journal's own (reconciliation). */
-  by?: string;
-  note?: string;
-}
-
-export interface EndRecord {
-  type: 'end';
-  at: string;
-}
-
-export type JournalRecord = RunHeader | EffectRecord | HostRecord | EndRecord;
 
 /** What one run may have left on one host, as far as its journal tells. */
 export interface HostLeftovers {
@@ -94,16 +67,7 @@ export interface JournalSummary {
 }
 
 export function parseJournal(text: string): JournalSummary {
-  const records: JournalRecord[] = [];
-  let torn = 0;
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      records.push(JSON.parse(line) as JournalRecord);
-    } catch {
-      torn++;
-    }
-  }
+  const { records, torn } = readRecords(text);
   const summary = foldJournal(records);
   summary.torn = torn;
   return summary;
@@ -151,12 +115,13 @@ export function foldJournal(records: JournalRecord[]): JournalSummary {
       // not yet known removed stay for the next contact. Reconciled by a later run: all done.
       const tempDirs = r.state === 'reconciled' ? [] : h.tempDirs;
       Object.assign(h, leftovers(r.host), { tempDirs, settled: r.state });
-    } else applyEffect(of(r.host), r);
+    } else if (r.type === 'intent' || r.type === 'done' || r.type === 'failed')
+      applyEffect(of(r.host), r as OpsworksEffect);
   }
   return { header, ended, hosts, torn: 0 };
 }
 
-function applyEffect(h: HostLeftovers, r: EffectRecord): void {
+function applyEffect(h: HostLeftovers, r: OpsworksEffect): void {
   // A new effect after a settling record reopens the host (a later task in the same run).
   if (r.type === 'intent' && h.settled) h.settled = undefined;
   const user = r.user ?? '';

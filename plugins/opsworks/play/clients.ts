@@ -2,7 +2,7 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import type { OpsWorksClient } from '@aws-sdk/client-opsworks';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { CredentialProvider, RegistrationParts } from '../../../core/plugin/registration.js';
-import { DEFAULT_RETRY, withRetries } from '../../../core/retry.js';
+import { DEFAULT_RETRY, type RateLimiter, withRetries } from '../../../core/retry.js';
 import { iamSdk, opsworksSdk, s3Sdk } from '../aws-sdk.js';
 import type { RegisterOptions } from '../options.js';
 
@@ -27,7 +27,11 @@ export class AwsClients {
   readonly #sets = new Map<string, Clients>();
   readonly #all: { destroy(): void }[] = [];
 
-  constructor(private readonly parts: () => RegistrationParts) {}
+  constructor(
+    private readonly parts: () => RegistrationParts,
+    /** OpsWorks' share of an account-wide budget (`--api-rate`), when one is set. */
+    private readonly opsworksLimiter?: RateLimiter,
+  ) {}
 
   for(o: RegisterOptions): Clients {
     const region = o.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
@@ -62,7 +66,7 @@ export class AwsClients {
             ...(o.endpointUrl ? { endpoint: o.endpointUrl } : {}),
           }),
           'OpsWorks',
-          DEFAULT_RETRY,
+          { ...DEFAULT_RETRY, ...(this.opsworksLimiter ? { limiter: this.opsworksLimiter } : {}) },
           // A retried deregistration whose first attempt went through finds no instance: done.
           (operation, error) =>
             operation === 'DeregisterInstance' && /ResourceNotFound/.test((error as Error)?.name ?? ''),

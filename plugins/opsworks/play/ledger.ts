@@ -1,9 +1,11 @@
+import { type JournalBackend, journalBackend } from '../../../core/journal/backend.js';
+import { newRunId, RunJournal } from '../../../core/journal/run-journal.js';
+import type { HostLockSet } from '../../../core/journal/s3-locks.js';
+import { defaultJournalDir } from '../../../core/journal/store.js';
+import type { RunScope } from '../../../core/play/run-scope.js';
 import type { Secret } from '../../../core/secret.js';
 import type { IamLedger } from '../credentials/iam-user.js';
-import { newRunId, RunJournal } from '../journal/journal.js';
-import { HostLocks } from '../journal/locks.js';
 import { loadPending, type PendingHost } from '../journal/reconcile.js';
-import { defaultJournalDir, LocalJournalStore } from '../journal/store.js';
 import type { RegisterOptions } from '../options.js';
 
 export interface HostRecord {
@@ -33,10 +35,16 @@ export interface HostRecord {
  */
 export class RunLedger {
   /** This run's ID: names its journals and its host locks. */
-  readonly run = newRunId();
+  readonly run: string;
   readonly #hosts = new Map<string, HostRecord>();
   readonly #journals = new Map<string, RunJournal>();
-  readonly #locks = new Map<string, HostLocks>();
+  readonly #locks = new Map<string, HostLockSet>();
+  readonly #backends = new Map<string, JournalBackend>();
+
+  /** `scope`: the run's `--journal`, `--run-id` and shard, which win over `opsworks_journal_dir`. */
+  constructor(private readonly scope: RunScope = {}) {
+    this.run = scope.attempt ?? newRunId();
+  }
   readonly #pending = new Map<string, Promise<Map<string, PendingHost[]>>>();
 
   host(name: string): HostRecord {
@@ -52,27 +60,35 @@ export class RunLedger {
     return [...this.#hosts.entries()];
   }
 
-  #key(o: RegisterOptions): { dir: string; key: string } {
-    const dir = o.journalDir ?? defaultJournalDir();
-    return { dir, key: `${dir}|${o.stackId}` };
+  #key(o: RegisterOptions): { backend: JournalBackend; key: string } {
+    const dir = this.scope.journal ?? o.journalDir ?? defaultJournalDir();
+    let backend = this.#backends.get(dir);
+    if (!backend) {
+      backend = journalBackend(dir, { group: this.scope.id, shard: this.scope.shard });
+      this.#backends.set(dir, backend);
+    }
+    return { backend, key: `${dir}|${o.stackId}` };
   }
 
   /** This run's journal for the host's stack (opened on its first record). */
   journal(o: RegisterOptions): RunJournal {
-    const { dir, key } = this.#key(o);
+    const { backend, key } = this.#key(o);
     let journal = this.#journals.get(key);
     if (!journal) {
-      journal = new RunJournal(new LocalJournalStore(dir), o.stackId, this.run);
+      journal = new RunJournal(backend.store, o.stackId, this.run, {
+        group: this.scope.id,
+        shard: this.scope.shard,
+      });
       this.#journals.set(key, journal);
     }
     return journal;
   }
 
-  locks(o: RegisterOptions): HostLocks {
-    const { dir, key } = this.#key(o);
+  locks(o: RegisterOptions): HostLockSet {
+    const { backend, key } = this.#key(o);
     let locks = this.#locks.get(key);
     if (!locks) {
-      locks = new HostLocks(dir, o.stackId, this.run);
+      locks = backend.locks(o.stackId, this.run);
       this.#locks.set(key, locks);
     }
     return locks;
@@ -90,9 +106,10 @@ export class RunLedger {
     return pending;
   }
 
-  /** Stops the lock heartbeats (when the play ends). */
+  /** Stops the lock heartbeats and closes the journal backends (when the play ends). */
   stopHeartbeats(): void {
     for (const locks of this.#locks.values()) locks.stop();
+    for (const backend of this.#backends.values()) backend.close();
   }
 
   /** Every journal this play wrote, closed with an `end` record. */
@@ -104,7 +121,7 @@ export class RunLedger {
   async settlePending(o: RegisterOptions, host: string, pending: PendingHost[], note: string): Promise<void> {
     const store = this.journal(o).store;
     for (const p of pending) {
-      const stream = await store.open(p.ref.stack, p.ref.run);
+      const stream = await store.open(p.ref.stack, p.ref.run, { foreign: true });
       try {
         await stream.append({
           type: 'host',

@@ -51,6 +51,7 @@ export function putObject(
     throw new AwsServiceError('NotImplemented', 'CopyObject is not implemented by the sandbox', 501);
   }
   checkIntegrity(req, trailers);
+  checkWriteConditions(req, bucket.objects[key], key);
   const etag = `"${createHash('md5').update(req.body).digest('hex')}"`;
   bucket.objects[key] = {
     body: req.body.toString('base64'),
@@ -59,6 +60,50 @@ export function putObject(
     lastModified: new Date(ctx.clock()).toISOString(),
   };
   return { status: 200, headers: { etag }, body: '' };
+}
+
+/**
+ * Conditional writes, as S3 has had them since 2024: `If-None-Match: *` writes
+ * only when no object has the key, `If-Match: <etag>` only over that exact
+ * object; otherwise 412 PreconditionFailed and nothing is written. A missing
+ * object under If-Match is 404 NoSuchKey; If-None-Match takes only `*` (S3
+ * answers 501 NotImplemented to anything else). The check and the write are
+ * one synchronous step here, so two racing writers never both win.
+ */
+function checkWriteConditions(req: AwsRequest, existing: S3Object | undefined, key: string): void {
+  const noneMatch = req.headers['if-none-match'];
+  const match = req.headers['if-match'];
+  if (typeof noneMatch === 'string') {
+    if (noneMatch.trim() !== '*') {
+      throw new AwsServiceError(
+        'NotImplemented',
+        'A header you provided implies functionality that is not implemented',
+        501,
+        'Sender',
+        { Header: 'If-None-Match' },
+      );
+    }
+    if (existing) throw preconditionFailed('If-None-Match');
+  }
+  if (typeof match === 'string') {
+    if (!existing)
+      throw new AwsServiceError('NoSuchKey', 'The specified key does not exist.', 404, 'Sender', {
+        Key: key,
+      });
+    const wanted = match.trim();
+    if (wanted !== '*' && wanted !== existing.etag && `"${wanted}"` !== existing.etag)
+      throw preconditionFailed('If-Match');
+  }
+}
+
+function preconditionFailed(condition: string): AwsServiceError {
+  return new AwsServiceError(
+    'PreconditionFailed',
+    'At least one of the pre-conditions you specified did not hold',
+    412,
+    'Sender',
+    { Condition: condition },
+  );
 }
 
 function getObjectRecord(ctx: AwsContext, bucketName: string, key: string): S3Object {

@@ -36,6 +36,13 @@ async function until(check: () => boolean): Promise<void> {
   throw new Error('the interrupt trigger never fired');
 }
 
+/** The register temp dirs (each holds a preconfig while it exists) in a host's /tmp. */
+function tempDirs(sb: Sandbox, host: string): string[] {
+  const h = sb.hosts.find((x) => x.name === host)!;
+  const tmp = join(h.root, 'tmp');
+  return existsSync(tmp) ? readdirSync(tmp).filter((f) => f.startsWith('opsworks-register.')) : [];
+}
+
 /** Each case's own journals, so a reconcile settles only what its run left. */
 const journalDir = (fx: RegisterFixture) => join(fx.work, 'journal');
 
@@ -149,6 +156,34 @@ describe('register fault matrix', () => {
             ['commands', commands],
           ] as const)
             expect(text.includes(s), `a secret in ${where}`).toBe(false);
+        }
+
+        if (c.rerun) {
+          // The victim could not be cleaned while it was gone: its temp dir is still there now.
+          expect(tempDirs(sb, victim), context).not.toEqual([]);
+          sb.setFaults({ vanishOnUpload: [], vanishDuring: [] });
+          const again = await fx.register(['--log-dir', logDir], {
+            env: { RUNNER_JOURNAL_DIR: journalDir(fx) },
+          });
+          const againContext = `re-run\n${again.stderr.slice(-3000)}`;
+          expect(again.code, againContext).toBe(0);
+          expect(
+            recapOf(again)
+              .hosts.map((h) => `${h.host} ${h.status}`)
+              .sort(),
+          ).toEqual(names.map((n) => `${n} ok`).sort());
+          const registered = sb.state().instances.filter((i) => i.StackId === sb.stackId);
+          expect(registered.map((i) => [i.Hostname, i.Status]).sort()).toEqual(
+            names.map((n) => [n, 'registered']).sort(),
+          );
+          expect(sb.state().iam.users.filter((u) => /\+\d+$/.test(u.UserName))).toEqual([]);
+          // No preconfig (nor the temp dir that held it) on any host after the next run.
+          for (const n of names) expect(tempDirs(sb, n), `${n}: ${againContext}`).toEqual([]);
+          const secretsNow = [...sb.issuedSecrets(), SANDBOX_SECRET_ACCESS_KEY];
+          for (const s of secretsNow) {
+            expect(again.stdout.includes(s), 'a secret in the re-run stdout').toBe(false);
+            expect(JSON.stringify(sb.commands()).includes(s), 'a secret in a command').toBe(false);
+          }
         }
       } finally {
         await fx.sb.stop();

@@ -13,6 +13,7 @@ describe('register options are as strict as the AWS CLI', () => {
     expect(vars.opsworks_hostname).toBe(false);
     expect(read(vars)).toEqual({
       ok: false,
+      key: 'opsworks_hostname',
       reason:
         'opsworks_hostname must be a string, got the boolean false (YAML 1.1 reads unquoted yes/no/on/off/true/false as booleans): quote it',
     });
@@ -22,10 +23,12 @@ describe('register options are as strict as the AWS CLI', () => {
   it('numbers and nulls where a string is meant are refused', () => {
     expect(read(yaml('opsworks_region: 1234'))).toEqual({
       ok: false,
+      key: 'opsworks_region',
       reason: 'opsworks_region must be a string, got the number 1234: quote it',
     });
     expect(read(yaml('opsworks_profile:'))).toEqual({
       ok: false,
+      key: 'opsworks_profile',
       reason: 'opsworks_profile must be a string, got null (an empty value or ~ in YAML): quote it',
     });
     expect(read(yaml('opsworks_layer_ids: [a, 12]'))).toMatchObject({
@@ -37,6 +40,7 @@ describe('register options are as strict as the AWS CLI', () => {
   it('no silent trimming', () => {
     expect(read({ opsworks_hostname: ' Web05 ' })).toEqual({
       ok: false,
+      key: 'opsworks_hostname',
       reason: 'opsworks_hostname has leading or trailing spaces (" Web05 "): remove them',
     });
   });
@@ -47,6 +51,16 @@ describe('register options are as strict as the AWS CLI', () => {
       reason: 'Argument --local is mutually exclusive with target.',
     });
     expect(read({ ansible_connection: 'local' })).toMatchObject({ ok: true, options: { local: true } });
+  });
+
+  it('choices, booleans and the wait timeout name their key too', () => {
+    expect(read({ opsworks_agent_source: 'ftp' })).toEqual({
+      ok: false,
+      key: 'opsworks_agent_source',
+      reason: 'opsworks_agent_source must be one of url, push (got "ftp")',
+    });
+    expect(read({ opsworks_wait: 'maybe' })).toMatchObject({ ok: false, key: 'opsworks_wait' });
+    expect(read({ opsworks_wait_timeout: '-1' })).toMatchObject({ ok: false, key: 'opsworks_wait_timeout' });
   });
 
   it('numbers stay fine where a number is meant', () => {

@@ -109,4 +109,60 @@ describe('sandbox S3 (REST, path-style) through @aws-sdk/client-s3', () => {
       name: 'NoSuchBucket',
     });
   });
+
+  it('honours conditional writes as S3 does: If-None-Match: * and If-Match, 412 PreconditionFailed', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'locks' }));
+    const first = await s3.send(
+      new PutObjectCommand({ Bucket: 'locks', Key: 'stack/locks/web1', Body: 'a', IfNoneMatch: '*' }),
+    );
+    expect(
+      await awsFailure(
+        s3.send(
+          new PutObjectCommand({ Bucket: 'locks', Key: 'stack/locks/web1', Body: 'b', IfNoneMatch: '*' }),
+        ),
+      ),
+    ).toMatchObject({ name: 'PreconditionFailed', status: 412 });
+    const read = async () =>
+      (
+        await s3.send(new GetObjectCommand({ Bucket: 'locks', Key: 'stack/locks/web1' }))
+      ).Body?.transformToString();
+    expect(await read()).toBe('a');
+    // If-Match: only over the object with that ETag.
+    expect(
+      await awsFailure(
+        s3.send(
+          new PutObjectCommand({ Bucket: 'locks', Key: 'stack/locks/web1', Body: 'c', IfMatch: '"0"' }),
+        ),
+      ),
+    ).toMatchObject({ name: 'PreconditionFailed', status: 412 });
+    await s3.send(
+      new PutObjectCommand({ Bucket: 'locks', Key: 'stack/locks/web1', Body: 'd', IfMatch: first.ETag }),
+    );
+    expect(await read()).toBe('d');
+    expect(
+      await awsFailure(
+        s3.send(
+          new PutObjectCommand({ Bucket: 'locks', Key: 'stack/locks/none', Body: 'e', IfMatch: first.ETag }),
+        ),
+      ),
+    ).toMatchObject({ name: 'NoSuchKey', status: 404 });
+    expect(
+      await awsFailure(
+        s3.send(
+          new PutObjectCommand({ Bucket: 'locks', Key: 'stack/locks/web2', Body: 'f', IfNoneMatch: '"x"' }),
+        ),
+      ),
+    ).toMatchObject({ name: 'NotImplemented', status: 501 });
+    // Twenty writers race for one key: exactly one wins, the others get 412.
+    const racers = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) =>
+        s3.send(
+          new PutObjectCommand({ Bucket: 'locks', Key: 'stack/locks/web3', Body: `w${i}`, IfNoneMatch: '*' }),
+        ),
+      ),
+    );
+    expect(racers.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of racers.filter((r) => r.status === 'rejected'))
+      expect((r as PromiseRejectedResult).reason.name).toBe('PreconditionFailed');
+  });
 });

@@ -38,6 +38,11 @@ export interface MatrixCase {
   victimMsg?: RegExp;
   /** Passwords or other values that must appear nowhere. */
   secrets?: string[];
+  /**
+   * Then the same command again with the faults cleared: every host ends registered, and the temp
+   * dir (with its preconfig) the first run could not remove from the victim is gone from every host.
+   */
+  rerun?: boolean;
 }
 
 export const VICTIM_INDEX = 1;
@@ -215,5 +220,6 @@ export const CASES: MatrixCase[] = [
     // Whichever sees the silence first names it: the SFTP request's deadline or the SSH keepalive.
     victimMsg:
       /(the host stopped answering \(no reply to SFTP write in \d+ s\)|connection lost).*rolled back/,
+    rerun: true,
   },
 ];

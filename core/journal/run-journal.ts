@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { EffectJournal } from '../../../core/plugin/types.js';
-import { currentOwner } from './liveness.js';
-import type { EffectRecord, HostState, JournalOp, JournalRecord } from './records.js';
+import type { EffectJournal } from '../plugin/types.js';
+import { currentOwner, LOCK_HEARTBEAT_MS } from './liveness.js';
+import type { EffectRecord, HostState, JournalRecord } from './records.js';
 import type { JournalStore, JournalStream } from './store.js';
 
 /** A run ID that sorts by time and never collides between shards: `20261130T010203Z-<pid>-<hex>`. */
@@ -16,11 +16,14 @@ export function newRunId(now = new Date()): string {
 /**
  * One run's journal for one stack, owned by the play that opened it. The
  * stream opens on the first record (a run that changes nothing leaves no
- * file); `end()` closes it with an `end` record.
+ * file); `end()` closes it with an `end` record. While open, the journal's
+ * heartbeat is refreshed every LOCK_HEARTBEAT_MS, so a run on another machine
+ * sees this run alive until it ends or dies.
  */
 export class RunJournal {
   #stream: Promise<JournalStream> | undefined;
   #ended = false;
+  #timer: NodeJS.Timeout | undefined;
   /** Hosts this run journaled an effect for: only those get a settling record. */
   readonly #hosts = new Set<string>();
 
@@ -28,6 +31,8 @@ export class RunJournal {
     readonly store: JournalStore,
     readonly stack: string,
     readonly run: string,
+    /** The shared run ID and this process's shard, written in the header for recaps across shards. */
+    readonly scope: { group?: string; shard?: { index: number; count: number } } = {},
   ) {}
 
   #open(): Promise<JournalStream> {
@@ -40,7 +45,12 @@ export class RunJournal {
         stack: this.stack,
         ...currentOwner(),
         at: new Date().toISOString(),
+        ...(this.scope.group ? { group: this.scope.group } : {}),
+        ...(this.scope.shard ? { shard: this.scope.shard } : {}),
       });
+      this.#timer = setInterval(() => void stream.heartbeat().catch(() => undefined), LOCK_HEARTBEAT_MS);
+      // The heartbeat never keeps the process alive on its own.
+      this.#timer.unref();
       return stream;
     })();
     return this.#stream;
@@ -59,7 +69,7 @@ export class RunJournal {
     return {
       effect: async (op, fields, fn, outcome) => {
         this.#hosts.add(host);
-        const base = { host, op: op as JournalOp, ...clean(fields) };
+        const base = { host, op, ...clean(fields) };
         await this.append({ type: 'intent', ...base, at: now() } as EffectRecord);
         let value: Awaited<ReturnType<typeof fn>>;
         try {
@@ -86,9 +96,17 @@ export class RunJournal {
     await this.append({ type: 'host', host, state, at: now(), ...(note ? { note } : {}) });
   }
 
+  /** Refreshes the journal's heartbeat now (the timer calls it; tests call it directly). */
+  async heartbeat(): Promise<void> {
+    if (this.#ended || !this.#stream) return;
+    await (await this.#stream).heartbeat();
+  }
+
   async end(): Promise<void> {
     if (this.#ended || !this.#stream) return;
     this.#ended = true;
+    clearInterval(this.#timer);
+    this.#timer = undefined;
     const stream = await this.#stream;
     await stream.append({ type: 'end', at: now() });
     await stream.close();

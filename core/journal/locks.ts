@@ -1,7 +1,8 @@
 import { mkdir, open, readFile, stat, unlink, utimes } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { currentOwner, isAlive, type Owner } from './liveness.js';
+import { currentOwner, isAlive, LOCK_HEARTBEAT_MS, type Owner } from './liveness.js';
+
+export { FOREIGN_LOCK_STALE_MS, LOCK_HEARTBEAT_MS } from './liveness.js';
 
 /**
  * One owner per host and stack at a time: two runs on the same stack never
@@ -12,9 +13,6 @@ import { currentOwner, isAlive, type Owner } from './liveness.js';
  * stale once it has not been refreshed for FOREIGN_LOCK_STALE_MS (that
  * machine crashed, lost its network, or was closed).
  */
-export const LOCK_HEARTBEAT_MS = 30_000;
-/** Twenty missed heartbeats: far beyond a busy machine's pause, short enough not to block the fleet for long. */
-export const FOREIGN_LOCK_STALE_MS = 10 * 60_000;
 export interface LockHolder extends Owner {
   run: string;
 }
@@ -77,12 +75,11 @@ export class HostLocks {
 
   /** Same machine: its process is checked. Another machine: alive while its heartbeat is fresh. */
   async #alive(path: string, holder: LockHolder): Promise<boolean> {
-    if (holder.machine === hostname()) return isAlive(holder);
-    const updated = await stat(path).then(
+    const heartbeatAt = await stat(path).then(
       (s) => s.mtimeMs,
-      () => 0,
+      () => undefined,
     );
-    return Date.now() - updated < FOREIGN_LOCK_STALE_MS;
+    return isAlive(holder, heartbeatAt);
   }
 
   #hold(path: string): void {
