@@ -27,16 +27,9 @@ export interface InventoryView {
   magicVars?(name: string): object;
 }
 
-export interface RunPlaybookOptions {
-  playbook: PlaybookDefinition;
-  registry: PluginRegistry;
-  inventory: InventoryView;
-  /** Resolves a host pattern (a play's `hosts:` or `--limit`) to host names, in order. */
-  selectHosts(pattern: string): string[];
+/** What the user chose for a run (the `play` flags), as runPlay takes it and hands it on. */
+export interface RunChoices {
   limit?: string;
-  /** Warnings gathered while selecting hosts, emitted once the run starts (not when it cannot). */
-  drainWarnings?: () => string[];
-  forks: number;
   extraVars?: Vars;
   check?: boolean;
   /** --diff: modules return how they change files; reporters show it. */
@@ -45,6 +38,17 @@ export interface RunPlaybookOptions {
   skipTags?: string[];
   /** Start each play at the task of this name (earlier ones are not run). */
   startAtTask?: string;
+}
+
+export interface RunPlaybookOptions extends RunChoices {
+  playbook: PlaybookDefinition;
+  registry: PluginRegistry;
+  inventory: InventoryView;
+  /** Resolves a host pattern (a play's `hosts:` or `--limit`) to host names, in order. */
+  selectHosts(pattern: string): string[];
+  /** Warnings gathered while selecting hosts, emitted once the run starts (not when it cannot). */
+  drainWarnings?: () => string[];
+  forks: number;
   connection: ConnectionRunOptions;
   /** Run-wide secrets asked once (--ask-pass, --ask-become-pass); host vars win over them. */
   connectionDefaults?: { password?: Secret; becomePassword?: Secret };

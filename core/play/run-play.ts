@@ -23,12 +23,12 @@ import { loadPluginSpec } from '../plugin/loader.js';
 import { PluginRegistry } from '../plugin/registry.js';
 import type { Plugin } from '../plugin/types.js';
 import type { Secret } from '../secret.js';
-import { type RunOutcome, runPlaybook } from './executor.js';
+import { type RunChoices, type RunOutcome, runPlaybook } from './executor.js';
 import type { PlaybookDefinition } from './model.js';
 import { resolvePlaybook } from './resolve-playbook.js';
 import type { RunScope } from './run-scope.js';
 
-export interface RunPlayOptions {
+export interface RunPlayOptions extends RunChoices {
   /** A plugin's playbook name or a playbook file. */
   playbook: string;
   /** A playbook built in memory (`runner run`'s one-task play); `playbook` then only names it. */
@@ -38,16 +38,9 @@ export interface RunPlayOptions {
   cwd?: string;
   /** An explicit config file; else discovered from cwd. */
   configFile?: string;
-  limit?: string;
   /** Run ID, shard (applied after `limit`), journal and API budget. */
   scope?: RunScope;
   forks?: number;
-  extraVars?: Vars;
-  check?: boolean;
-  diff?: boolean;
-  tags?: string[];
-  skipTags?: string[];
-  startAtTask?: string;
   hostKeyChecking?: HostKeyMode;
   knownHosts?: string[];
   connectTimeoutSeconds?: number;

@@ -127,26 +127,23 @@ export function parseReady(text: string, token: string): ShellReady | undefined 
  * command's. Pure: tested on recorded bytes.
  */
 export class ReadyParser {
-  readonly #token: string;
-  #out = '';
-  #err = '';
-  #errDone = false;
   /** Set once the ready line has arrived on stdout. */
   ready?: ShellReady;
+  #out = '';
+  /** What stderr held before the marker; undefined once the marker has passed. */
+  #err: string | undefined = '';
 
-  constructor(token: string) {
-    this.#token = token;
-  }
+  constructor(private readonly token: string) {}
 
   /** The stdout bytes that follow the ready line (empty until it arrives). */
   pushStdout(chunk: Buffer): Buffer {
     if (this.ready) return chunk;
     this.#out += chunk.toString('latin1');
     // The token is random: found anywhere, it is our line (no regex per chunk; one parse at the end).
-    const at = this.#out.indexOf(`${this.#token} `);
+    const at = this.#out.indexOf(`${this.token} `);
     const end = at < 0 ? -1 : this.#out.indexOf('\n', at);
     if (end < 0) return Buffer.alloc(0);
-    this.ready = parseReady(this.#out.slice(at, end + 1), this.#token) ?? { base64: false };
+    this.ready = parseReady(this.#out.slice(at, end + 1), this.token) ?? { base64: false };
     const rest = Buffer.from(this.#out.slice(end + 1), 'latin1');
     this.#out = '';
     return rest;
@@ -154,14 +151,10 @@ export class ReadyParser {
 
   /** The stderr bytes that follow the ready marker (empty until it arrives). */
   pushStderr(chunk: Buffer): Buffer {
-    if (this.#errDone) return chunk;
-    this.#err += chunk.toString('latin1');
-    const marker = `${this.#token}\n`;
-    const at = this.#err.indexOf(marker);
-    if (at < 0) return Buffer.alloc(0);
-    this.#errDone = true;
-    const rest = Buffer.from(this.#err.slice(at + marker.length), 'latin1');
-    this.#err = '';
-    return rest;
+    if (this.#err === undefined) return chunk;
+    const seen = this.#err + chunk.toString('latin1');
+    const at = seen.indexOf(`${this.token}\n`);
+    this.#err = at < 0 ? seen : undefined;
+    return at < 0 ? Buffer.alloc(0) : Buffer.from(seen.slice(at + this.token.length + 1), 'latin1');
   }
 }
