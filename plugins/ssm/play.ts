@@ -13,7 +13,7 @@ import type { Secret } from '../../core/secret.js';
 import type { SsmAgentState } from './agent.js';
 import { ssmSdk } from './aws-sdk.js';
 import type { SsmOptions, SsmOptionsResult } from './options.js';
-import { NodeWaiter } from './waiter.js';
+import { type NodeWaiter, nodeWaiter } from './waiter.js';
 
 /** An activation this run made: its code lives only here, as a Secret, for the run. */
 export interface Activation {
@@ -141,7 +141,7 @@ export class SsmPlay {
     let waiter = this.#waiters.get(key);
     if (!waiter) {
       const client = this.client(o);
-      waiter = new NodeWaiter({
+      waiter = nodeWaiter({
         describe: async (ids) =>
           (
             await client.send(

@@ -380,7 +380,7 @@ async function waitOnline(ctx: ModuleContext): Promise<ModuleResult> {
     msg: `${id} is Online${added.length ? `, tagged ${added.join(', ')}` : ''}`,
     data: {
       ansible_facts: {
-        ssm_registration: { instance_id: id, ping_status: outcome.node.PingStatus, already: false },
+        ssm_registration: { instance_id: id, ping_status: outcome.item.PingStatus, already: false },
       },
     },
   };

@@ -1,6 +1,6 @@
 import { opsworksSdk } from '../aws-sdk.js';
 import type { RegisterOptions } from '../options.js';
-import { RegistrationWaiter } from '../waiter.js';
+import { type RegistrationWaiter, registrationWaiter } from '../waiter.js';
 import type { AwsClients } from './clients.js';
 
 /** One batched registration poller per set of clients: one DescribeInstances per tick for the fleet. */
@@ -13,7 +13,7 @@ export class Waiters {
     const c = this.clients.for(o);
     let waiter = this.#waiters.get(c.key);
     if (!waiter) {
-      waiter = new RegistrationWaiter({
+      waiter = registrationWaiter({
         describe: async (ids) =>
           (await c.opsworks.send(new (opsworksSdk().DescribeInstancesCommand)({ InstanceIds: ids })))
             .Instances ?? [],

@@ -8,7 +8,7 @@ import {
 } from '../../../plugins/opsworks/install-script.js';
 import { readRegisterOptions } from '../../../plugins/opsworks/options.js';
 import { s3Location } from '../../../plugins/opsworks/play-context.js';
-import { RegistrationWaiter } from '../../../plugins/opsworks/waiter.js';
+import { registrationWaiter } from '../../../plugins/opsworks/waiter.js';
 
 describe('agent state', () => {
   it('parses the agent config lines it reads', () => {
@@ -109,6 +109,8 @@ describe('options from vars', () => {
     ).toEqual({
       ok: false,
       reason: '--use-instance-profile is only supported for EC2.',
+      // The var that broke the rule, so the preflight line can name the file that set it.
+      key: 'opsworks_agent_credentials',
     });
     expect(
       readRegisterOptions({ opsworks_stack_id: 's', ansible_connection: 'local' }, 'h', 'darwin'),
@@ -126,7 +128,7 @@ describe('batched waiter', () => {
   it('one DescribeInstances per tick for every pending instance', async () => {
     const seen: string[][] = [];
     let tick = 0;
-    const waiter = new RegistrationWaiter({
+    const waiter = registrationWaiter({
       minIntervalMs: 1,
       maxIntervalMs: 2,
       describe: async (ids) => {
@@ -145,7 +147,7 @@ describe('batched waiter', () => {
     expect(waiter.polls).toBe(3);
   });
   it('times out, bounded', async () => {
-    const waiter = new RegistrationWaiter({
+    const waiter = registrationWaiter({
       minIntervalMs: 1,
       maxIntervalMs: 2,
       describe: async (ids) => ids.map((id) => ({ InstanceId: id, Status: 'registering' })),
