@@ -90,7 +90,11 @@ export function formatStatus(view: SandboxStateView): string {
     .join(', ');
   const faults = Object.entries(view.faults)
     .filter(([, v]) =>
-      Array.isArray(v) ? v.length > 0 : typeof v === 'object' ? Object.keys(v).length > 0 : v === true,
+      Array.isArray(v)
+        ? v.length > 0
+        : v !== null && typeof v === 'object'
+          ? Object.keys(v).length > 0
+          : v === true,
     )
     .map(([k]) => k);
   return [

@@ -74,6 +74,15 @@ export const faultsSchema = z
     ssmLimitReached: z.union([z.literal('all'), z.array(z.string())]),
     /** Sandbox host names whose agent's RegisterManagedInstance is refused. */
     ssmRefuseRegistration: z.array(z.string()),
+    /**
+     * Once this many more RegisterManagedInstance calls have succeeded, every activation that exists
+     * then counts as expired (`expired`) or at its limit (`limit`) from then on; activations made
+     * later do not. One-shot: the knob clears itself when it fires (a mid-run expiry, without timing).
+     */
+    ssmSpendAfter: z
+      .object({ registrations: z.number().int().min(1), as: z.enum(['expired', 'limit']) })
+      .strict()
+      .nullable(),
   })
   .strict();
 
@@ -101,6 +110,7 @@ export function noFaults(): Faults {
     ssmExpireActivations: [],
     ssmLimitReached: [],
     ssmRefuseRegistration: [],
+    ssmSpendAfter: null,
   };
 }
 
@@ -247,6 +257,25 @@ export class FaultController {
   activationLimitReached(activationId: string): boolean {
     const knob = this.#faults.ssmLimitReached;
     return knob === 'all' || knob.includes(activationId);
+  }
+
+  /**
+   * Counts one successful SSM registration toward `ssmSpendAfter`; when it fires, the activations
+   * existing now join `ssmExpireActivations` or `ssmLimitReached` and the knob clears itself.
+   */
+  ssmRegistered(existingActivationIds: string[]): void {
+    const knob = this.#faults.ssmSpendAfter;
+    if (!knob) return;
+    if (knob.registrations > 1) {
+      this.#faults.ssmSpendAfter = { ...knob, registrations: knob.registrations - 1 };
+      return;
+    }
+    const key = knob.as === 'expired' ? 'ssmExpireActivations' : 'ssmLimitReached';
+    const list = this.#faults[key];
+    this.set({
+      ssmSpendAfter: null,
+      [key]: list === 'all' ? 'all' : [...new Set([...list, ...existingActivationIds])],
+    });
   }
 
   ssmRegistrationRefused(host: string): boolean {

@@ -31,6 +31,31 @@ export function activationFor(play: SsmPlay, o: SsmOptions, host: string): Promi
   return play.activations.get(`play:${play.clientKey(o)}:${slot}`, () => create(play, o, PLAY_HOST, limit));
 }
 
+/**
+ * A fresh activation for hosts whose registration was refused because the
+ * one they had expired or reached its limit mid-run: made once per spent
+ * activation (hosts failing on the same one share it), journaled and
+ * deleted at the end like the first. Its limit is the play's hosts (or 1 per
+ * host): an upper bound, since which hosts still need it is not known here.
+ */
+export function renewActivation(
+  play: SsmPlay,
+  o: SsmOptions,
+  host: string,
+  spent: Activation,
+): Promise<Activation> {
+  if (o.activationPerHost) return play.activations.get(`renew:${spent.id}`, () => create(play, o, host, 1));
+  const limit = Math.min(MAX_REGISTRATION_LIMIT, Math.max(1, play.fleetSize));
+  return play.activations.get(`renew:${spent.id}`, () => create(play, o, PLAY_HOST, limit));
+}
+
+/** Whether the agent's failed registration says its activation is spent (expired, or its limit reached). */
+export function activationSpent(output: string): boolean {
+  return /\bexpired\b|registration limit\b.*\breached|ActivationExpired|ActivationLimitExceeded/i.test(
+    output,
+  );
+}
+
 async function create(play: SsmPlay, o: SsmOptions, host: string, limit: number): Promise<Activation> {
   const client = play.client(o);
   const expires = new Date(Date.now() + o.activationMinutes * 60_000);
@@ -190,7 +215,8 @@ export function reconcile(play: SsmPlay, o: SsmOptions): Promise<string[]> {
     for (const ref of await store.list(journalStack(o.region))) {
       if (ref.run === play.run) continue;
       const left = foldJournal(readRecords(await store.read(ref)).records);
-      if (left.ended || (left.header && isAlive(left.header, ref.heartbeatAt))) continue;
+      // `gone`: the store knows its writer stopped (a stale S3 heartbeat, or an earlier attempt of this shard).
+      if (left.ended || (left.header && !ref.gone && isAlive(left.header, ref.heartbeatAt))) continue;
       const ids = new Set(left.activations);
       if (left.unknown > 0) for (const id of await taggedActivations(play, o, ref.run)) ids.add(id);
       for (const id of ids) {

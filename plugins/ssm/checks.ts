@@ -15,7 +15,10 @@ export const ssmOptionsCheck: CheckDefinition = {
   async run(ctx) {
     if (!isSsm(ctx.vars)) return { level: 'pass', message: 'not registering with SSM' };
     const parsed = ssmOptionsOf(ctx);
-    return parsed.ok ? { level: 'pass' } : { level: 'fail', message: parsed.reason };
+    if (parsed.ok) return { level: 'pass' };
+    // Which file set the refused var: looked up now, only because there is an error to report.
+    const where = parsed.key ? await ctx.origin?.(parsed.key) : undefined;
+    return { level: 'fail', message: where ? `${where}: ${parsed.reason}` : parsed.reason };
   },
 };
 

@@ -42,9 +42,18 @@ export interface SsmOptions {
   request: RegistrationRequest;
 }
 
-export type SsmOptionsResult = { ok: true; options: SsmOptions } | { ok: false; reason: string };
+export type SsmOptionsResult =
+  | { ok: true; options: SsmOptions }
+  | { ok: false; reason: string; key?: string };
 
-class OptionError extends Error {}
+/** A refused option; every message starts with the var it is about, which names `key` (for ctx.origin). */
+class OptionError extends Error {
+  readonly key: string | undefined;
+  constructor(message: string) {
+    super(message);
+    this.key = /^[a-z][a-z0-9_]*/.exec(message)?.[0];
+  }
+}
 
 function str(vars: Vars, host: string, ...keys: string[]): string | undefined {
   for (const key of keys) {
@@ -143,7 +152,8 @@ export function readSsmOptions(
   try {
     return { ok: true, options: readStrict(vars, host, env) };
   } catch (error) {
-    if (error instanceof OptionError) return { ok: false, reason: error.message };
+    if (error instanceof OptionError)
+      return { ok: false, reason: error.message, ...(error.key ? { key: error.key } : {}) };
     throw error;
   }
 }

@@ -1,14 +1,17 @@
 import type { InstanceInformation, SSMClient } from '@aws-sdk/client-ssm';
+import { type JournalBackend, journalBackend } from '../../core/journal/backend.js';
 import { newRunId, RunJournal } from '../../core/journal/run-journal.js';
-import { defaultJournalDir, LocalJournalStore } from '../../core/journal/store.js';
+import type { HostLockSet } from '../../core/journal/s3-locks.js';
+import { defaultJournalDir } from '../../core/journal/store.js';
 import { Memo } from '../../core/memo.js';
+import { RUN_SCOPE, type RunScope } from '../../core/play/run-scope.js';
 import { definePlayState, type PlayState } from '../../core/plugin/play-state.js';
 import {
   type CredentialProvider,
   type RegistrationParts,
   registrationParts,
 } from '../../core/plugin/registration.js';
-import { DEFAULT_RETRY, withRetries } from '../../core/retry.js';
+import { DEFAULT_RETRY, RateLimiter, shareOf, withRetries } from '../../core/retry.js';
 import type { Secret } from '../../core/secret.js';
 import type { SsmAgentState } from './agent.js';
 import { ssmSdk } from './aws-sdk.js';
@@ -37,6 +40,8 @@ export interface SsmHostRecord {
   installed?: 'deb' | 'rpm' | 'snap' | 'tarball';
   committed?: boolean;
   rolledBack?: boolean;
+  /** This run holds the host's lock for the region (released when the host ends). */
+  locked?: boolean;
 }
 
 /** The largest RegistrationLimit AWS takes. */
@@ -50,7 +55,8 @@ export const MAX_REGISTRATION_LIMIT = 1000;
  * store; its clients are destroyed with it.
  */
 export class SsmPlay {
-  readonly run = newRunId();
+  /** This process's run ID: names its journals and host locks (a shard's own attempt ID). */
+  readonly run: string;
   readonly options = new Map<string, SsmOptionsResult>();
   readonly hosts = new Map<string, SsmHostRecord>();
   /** Hosts in the play (beforePlay says): the shared activation's registration limit. */
@@ -66,8 +72,21 @@ export class SsmPlay {
   readonly #credentials = new Map<string, CredentialProvider | undefined>();
   readonly #journals = new Map<string, RunJournal>();
   readonly #waiters = new Map<string, NodeWaiter>();
+  readonly #backends = new Map<string, JournalBackend>();
+  readonly #locks = new Map<string, HostLockSet>();
+  /** --api-rate: this shard's share of the account's SSM budget, for every SSM client of the play. */
+  readonly #limiter: RateLimiter | undefined;
 
-  constructor(private readonly parts: () => RegistrationParts) {}
+  /** `scope`: the run's `--journal`, run ID, shard and `--api-rate`, which win over `ssm_journal_dir`. */
+  constructor(
+    private readonly parts: () => RegistrationParts,
+    private readonly scope: RunScope = {},
+  ) {
+    this.run = scope.attempt ?? newRunId();
+    this.#limiter = scope.apiRate
+      ? new RateLimiter(shareOf({ ratePerSecond: scope.apiRate, burst: 8 }, scope))
+      : undefined;
+  }
 
   host(name: string, options: SsmOptions): SsmHostRecord {
     let record = this.hosts.get(name);
@@ -96,7 +115,7 @@ export class SsmPlay {
         ...(o.endpointUrl ? { endpoint: o.endpointUrl } : {}),
       }),
       'SSM',
-      DEFAULT_RETRY,
+      { ...DEFAULT_RETRY, ...(this.#limiter ? { limiter: this.#limiter } : {}) },
       // A retried delete whose first attempt went through finds nothing: done.
       (operation, error) =>
         /^(DeleteActivation|DeregisterManagedInstance)$/.test(operation) &&
@@ -120,16 +139,39 @@ export class SsmPlay {
     return provider;
   }
 
-  /** This run's journal for the region's SSM (`<journal dir>/ssm-<region>/<run>.ndjson`). */
+  #backend(o: SsmOptions): { backend: JournalBackend; key: string } {
+    const dir = this.scope.journal ?? o.journalDir ?? defaultJournalDir();
+    let backend = this.#backends.get(dir);
+    if (!backend) {
+      backend = journalBackend(dir, { group: this.scope.id, shard: this.scope.shard });
+      this.#backends.set(dir, backend);
+    }
+    return { backend, key: JSON.stringify([dir, o.region]) };
+  }
+
+  /** This run's journal for the region's SSM (`<journal>/ssm-<region>/…`, a directory or S3). */
   journal(o: SsmOptions): RunJournal {
-    const dir = o.journalDir ?? defaultJournalDir();
-    const key = JSON.stringify([dir, o.region]);
+    const { backend, key } = this.#backend(o);
     let journal = this.#journals.get(key);
     if (!journal) {
-      journal = new RunJournal(new LocalJournalStore(dir), journalStack(o.region), this.run);
+      journal = new RunJournal(backend.store, journalStack(o.region), this.run, {
+        group: this.scope.id,
+        shard: this.scope.shard,
+      });
       this.#journals.set(key, journal);
     }
     return journal;
+  }
+
+  /** Host locks for the region's SSM, where the journal lives: two runs never register one host at once. */
+  locks(o: SsmOptions): HostLockSet {
+    const { backend, key } = this.#backend(o);
+    let locks = this.#locks.get(key);
+    if (!locks) {
+      locks = backend.locks(journalStack(o.region), this.run);
+      this.#locks.set(key, locks);
+    }
+    return locks;
   }
 
   journals(): RunJournal[] {
@@ -157,6 +199,8 @@ export class SsmPlay {
   }
 
   destroy(): void {
+    for (const locks of this.#locks.values()) locks.stop();
+    for (const backend of this.#backends.values()) backend.close();
     for (const c of this.#clients.values()) c.destroy();
     this.#clients.clear();
   }
@@ -169,7 +213,7 @@ export function journalStack(region: string): string {
 
 export const SSM_PLAY = definePlayState<SsmPlay>(
   'ssm register',
-  (state) => new SsmPlay(() => registrationParts(state)),
+  (state) => new SsmPlay(() => registrationParts(state), state.get(RUN_SCOPE)),
   (play) => play.destroy(),
 );
 

@@ -6,7 +6,15 @@ import {
   registrationParts,
 } from '../../core/plugin/registration.js';
 import type { ModuleContext, ModuleResult } from '../../core/plugin/types.js';
-import { activationFor, awsLine, ensureTags, listNodes, reconcile } from './activation.js';
+import {
+  activationFor,
+  activationSpent,
+  awsLine,
+  ensureTags,
+  listNodes,
+  reconcile,
+  renewActivation,
+} from './activation.js';
 import {
   AGENT_STATE_COMMAND,
   archFor,
@@ -28,8 +36,9 @@ import {
   uninstallCommand,
 } from './agent.js';
 import { ssmSdk } from './aws-sdk.js';
+import { claimHost } from './claim.js';
 import { readSsmOptions, type SsmOptions } from './options.js';
-import { type SsmHostRecord, type SsmPlay, ssmPlayOf } from './play.js';
+import { type Activation, type SsmHostRecord, type SsmPlay, ssmPlayOf } from './play.js';
 
 const lastLine = (text: string) => text.trim().split('\n').filter(Boolean).pop() ?? '';
 
@@ -182,6 +191,9 @@ async function hostState(ctx: ModuleContext): Promise<ModuleResult> {
   const play = ssmPlayOf(ctx.state);
   const record = recordOf(ctx);
   const o = record.options;
+  const claim = await claimHost(ctx, play, record, o);
+  if (!claim.ok) return { changed: false, failed: true, msg: claim.reason };
+  if (claim.waitedFor) ctx.warn(`${ctx.host}: waited for ${claim.waitedFor} to finish with this host`);
   let nodes: Awaited<ReturnType<typeof listNodes>>;
   try {
     nodes = await listNodes(play, o);
@@ -302,29 +314,29 @@ async function install(ctx: ModuleContext): Promise<ModuleResult> {
         );
       record.installed = pkg;
     }
-    // The code goes into a 0600 file in the 0700 directory: never onto runner's command lines.
-    await ctx.connection.put(
-      registerScript({ id: activation.id, code: activation.code.reveal(), region: activation.region }),
-      `${dir}/register`,
-      { mode: 0o600 },
-    );
-    ran = true;
-    const runDir = dir;
-    const out = await journal.effect(
-      'ssm.register',
-      { activationId: activation.id },
-      () => exec(ctx, runRegisterCommand(runDir), { become: true, timeoutMs: 300_000 }),
-      (r) => ({ instanceId: parseManagedInstanceId(r.stdout) }),
-    );
-    for (const line of out.stdout.split('\n').filter(Boolean)) ctx.log(line, 'stdout');
-    const instanceId = parseManagedInstanceId(out.stdout);
-    if (instanceId) record.instanceId = instanceId;
-    if (out.exitCode !== 0 || !instanceId) {
-      const why = out.timedOut
-        ? 'timed out'
-        : lastLine(out.stderr) || lastLine(out.stdout) || `rc ${out.exitCode}`;
-      return await fail(`amazon-ssm-agent -register failed: ${why}`);
+    let out = await registerIn(ctx, journal, dir, activation, () => {
+      ran = true;
+    });
+    let instanceId = parseManagedInstanceId(out.stdout);
+    // The activation expired or reached its limit mid-run: once, with a fresh one (in a fresh directory: the trap removed this one).
+    if ((out.exitCode !== 0 || !instanceId) && activationSpent(`${out.stderr}\n${out.stdout}`)) {
+      let fresh: Activation;
+      try {
+        fresh = await renewActivation(play, o, ctx.host, activation);
+      } catch (error) {
+        return await fail(`${why(out)}; CreateActivation for a fresh one: ${awsLine(error)}`);
+      }
+      record.activation = fresh;
+      ctx.warn(
+        `${ctx.host}: activation ${activation.id} is spent (${why(out)}): registering with ${fresh.id}`,
+      );
+      const again = await registerInFreshDir(ctx, journal, fresh);
+      if (!again.ok) return await fail(again.reason);
+      out = again.out;
+      instanceId = parseManagedInstanceId(out.stdout);
     }
+    if (instanceId) record.instanceId = instanceId;
+    if (out.exitCode !== 0 || !instanceId) return await fail(why(out));
     return {
       changed: true,
       msg: `registered as ${instanceId}${record.installed ? ` (agent installed: ${record.installed})` : ''}`,
@@ -346,6 +358,70 @@ async function install(ctx: ModuleContext): Promise<ModuleResult> {
       }
     }
     if (dir) await journal.effect('host.temp-dir-removed', { path: tempName }, async () => undefined);
+  }
+}
+
+type ExecOut = Awaited<ReturnType<typeof exec>>;
+type HostJournal = ReturnType<ReturnType<SsmPlay['journal']>['forHost']>;
+
+function why(out: ExecOut): string {
+  const reason = out.timedOut
+    ? 'timed out'
+    : lastLine(out.stderr) || lastLine(out.stdout) || `rc ${out.exitCode}`;
+  return `amazon-ssm-agent -register failed: ${reason}`;
+}
+
+/** Puts the register script in `dir` and runs it; its trap removes the directory (and the code) whatever happens. */
+async function registerIn(
+  ctx: ModuleContext,
+  journal: HostJournal,
+  dir: string,
+  activation: Activation,
+  onPut: () => void = () => undefined,
+) {
+  // The code goes into a 0600 file in the 0700 directory: never onto runner's command lines.
+  await ctx.connection.put(
+    registerScript({ id: activation.id, code: activation.code.reveal(), region: activation.region }),
+    `${dir}/register`,
+    { mode: 0o600 },
+  );
+  onPut();
+  const out = await journal.effect(
+    'ssm.register',
+    { activationId: activation.id },
+    () => exec(ctx, runRegisterCommand(dir), { become: true, timeoutMs: 300_000 }),
+    (r) => ({ instanceId: parseManagedInstanceId(r.stdout) }),
+  );
+  for (const line of out.stdout.split('\n').filter(Boolean)) ctx.log(line, 'stdout');
+  return out;
+}
+
+/** The retry's own temp dir (journaled like the first), then the registration in it. */
+async function registerInFreshDir(
+  ctx: ModuleContext,
+  journal: HostJournal,
+  activation: Activation,
+): Promise<{ ok: true; out: ExecOut } | { ok: false; reason: string }> {
+  const name = newTempDirName(randomBytes);
+  const made = await journal.effect('host.temp-dir', { path: name }, () =>
+    exec(ctx, makeTempDirCommand(name)),
+  );
+  const dir = made.stdout.trim();
+  try {
+    if (made.exitCode !== 0 || !isOurTempDir(dir))
+      return {
+        ok: false,
+        reason: `mktemp failed: ${lastLine(made.stderr) || `unexpected directory "${dir}"`}`,
+      };
+    try {
+      return { ok: true, out: await registerIn(ctx, journal, dir, activation) };
+    } catch (error) {
+      // The trap may not have run (the script never started): the directory may still hold the code.
+      await exec(ctx, removeCommand(dir), { timeoutMs: 30_000 }).catch(() => undefined);
+      throw error;
+    }
+  } finally {
+    await journal.effect('host.temp-dir-removed', { path: name }, async () => undefined);
   }
 }
 

@@ -77,6 +77,7 @@ export function registerManagedInstance(
     Tags: structuredClone(activation.Tags),
   };
   ctx.state.ssm.nodes[InstanceId] = node;
+  ctx.faults.ssmRegistered(Object.keys(ctx.state.ssm.activations));
   return { InstanceId };
 }
 

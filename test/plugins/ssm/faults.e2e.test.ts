@@ -1,13 +1,15 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DeregisterManagedInstanceCommand } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recapOf } from '../../support/cli.js';
 import { activations, nodes, registeredId, resultsOf, type SsmFixture, ssmFixture } from './support.js';
 
 /**
  * `register --service ssm` when things go wrong, end to end on the sandbox:
- * an expired activation, its registration limit reached, a host that fails
+ * an expired activation, its registration limit reached (from the start, and
+ * mid-run, when the rest register with a fresh activation), a host that fails
  * after registering (tagging denied: its node is deregistered and its agent
  * cleared), and a run killed with SIGKILL in the middle of registering, whose
  * activation the next run deletes without registering any host twice. After
@@ -51,6 +53,40 @@ describe('register --service ssm under faults', () => {
     expect(await nodes(fx.ssm)).toEqual([]);
     expect(await activations(fx.ssm)).toEqual([]);
   });
+
+  it.each([
+    ['expires', 'expired'],
+    ['reaches its limit', 'limit'],
+  ] as const)(
+    'the activation %s mid-run: the rest register with a fresh one, each host once, none left',
+    async (_, as) => {
+      // Fires from what the sandbox sees: after the 2nd successful registration, the activation is spent.
+      fx.sb.setFaults({ ssmSpendAfter: { registrations: 2, as } });
+      const run = await fx.register();
+      const spent = fx.sb.faults;
+      fx.sb.setFaults({ ssmSpendAfter: null, ssmExpireActivations: [], ssmLimitReached: [] });
+      expect(spent.ssmSpendAfter).toBeNull();
+      expect(run.code, run.stderr).toBe(0);
+      expect(recapOf(run).hosts.every((h) => h.status === 'ok')).toBe(true);
+      const warnings = run.events.flatMap((e) => (e.type === 'warning' ? [e.message] : []));
+      const renewed = warnings.filter((w) => / is spent \(.*\): registering with /.test(w));
+      expect(renewed).toHaveLength(HOSTS - 2);
+      expect(fx.sb.calls().filter((c) => c.operation === 'CreateActivation').length).toBeGreaterThanOrEqual(
+        2,
+      );
+      expect(await activations(fx.ssm)).toEqual([]);
+      const all = await nodes(fx.ssm);
+      expect(all).toHaveLength(HOSTS);
+      expect(all.every((n) => n.PingStatus === 'Online')).toBe(true);
+      expect(new Set(fx.sb.hosts.map((h) => registeredId(fx.sb, h.name)))).toEqual(
+        new Set(all.map((n) => n.InstanceId)),
+      );
+      // Leave the fleet unregistered for the next case.
+      for (const n of all)
+        await fx.ssm.send(new DeregisterManagedInstanceCommand({ InstanceId: n.InstanceId }));
+      for (const h of fx.sb.hosts) rmSync(join(h.root, 'var/lib/amazon/ssm/registration'), { force: true });
+    },
+  );
 
   it('a host that fails after registering (its tags cannot be read) is deregistered and its agent cleared', async () => {
     fx.sb.setFaults({ denyActions: ['ssm:ListTagsForResource'] });
