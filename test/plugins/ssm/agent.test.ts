@@ -99,10 +99,13 @@ describe('options', () => {
       ok: false,
       reason:
         'ssm_iam_role is required: the IAM service role the activation gives its nodes (--iam-role <role>)',
+      // The var the reason is about, so the preflight line can name the file that set it.
+      key: 'ssm_iam_role',
     });
     expect(readSsmOptions({ ssm_iam_role: 'R', ssm_reregister: 'maybe' }, 'h', {})).toEqual({
       ok: false,
       reason: 'ssm_reregister must be true or false (got "maybe")',
+      key: 'ssm_reregister',
     });
   });
   it('shares the --region flag and the infrastructure class with OpsWorks', () => {

@@ -141,9 +141,9 @@ describe('register --service ssm, step by step', () => {
     expect(
       r.install.commands.some((c) => c.includes('curl') && c.includes('linux_amd64/amazon-ssm-agent.tar.gz')),
     ).toBe(true);
-    const journal = readdirSync(join(journalDir, 'ssm-eu-west-1')).map((f) =>
-      readFileSync(join(journalDir, 'ssm-eu-west-1', f), 'utf8'),
-    );
+    const journal = readdirSync(join(journalDir, 'ssm-eu-west-1'))
+      .filter((f) => f.endsWith('.ndjson'))
+      .map((f) => readFileSync(join(journalDir, 'ssm-eu-west-1', f), 'utf8'));
     expect(journal.join('')).toContain(`"op":"ssm.register","activationId":"act-1","instanceId":"${NODE}"`);
     expect(journal.join('')).not.toContain(CODE);
 
@@ -181,6 +181,9 @@ describe('register --service ssm, step by step', () => {
     ssm.on(ListTagsForResourceCommand).resolves({ TagList: [] });
     ssm.on(AddTagsToResourceCommand).resolves({});
     vars.ssm_reregister = true;
+    // A later run: the first one's play never ended here (no afterHost released its host lock,
+    // and its pid is this one, alive), so the second run keeps its journal and locks elsewhere.
+    vars.ssm_journal_dir = mkdtempSync(join(tmpdir(), 'ssm-steps-journal-'));
     const again = await steps(elsewhere);
     expect(again.regState.result.msg).toMatch(/registering here \(ssm_reregister\)/);
     expect(again.install.result.msg).toBe(`registered as ${NODE}`);
