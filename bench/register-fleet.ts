@@ -12,7 +12,7 @@
  * Not a test: it prints, and asserts nothing (this machine is shared and noisy).
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox } from '../sandbox/index.js';
@@ -88,6 +88,8 @@ async function main(): Promise<void> {
             ...sb.envVars(),
             CI: '1',
             NO_COLOR: '1',
+            // The run's journal with the sandbox (removed with it), not in the user's ~/.runner.
+            RUNNER_JOURNAL_DIR: join(sb.dir, 'journal'),
             AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1',
           },
           stdio: ['ignore', out, err],
@@ -137,7 +139,6 @@ async function main(): Promise<void> {
     console.log(`load after: ${loadAfter}`);
   } finally {
     await sb.stop();
-    rmSync(join(sb.dir), { recursive: true, force: true });
   }
 }
 
