@@ -25,6 +25,25 @@ const CAP_S = 1200;
 const ROOT = new URL('..', import.meta.url).pathname;
 const BIN = join(ROOT, 'dist/core/cli/bin.mjs');
 
+/** time(1) -> timeout(1) -> node: runner's CPU (user+sys) and peak RSS from /proc. */
+function sampleRunner(timePid: number): { cpuMs: number; rssKb: number } | undefined {
+  const children = (pid: number) =>
+    readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  try {
+    const [timeoutPid] = children(timePid);
+    const [node] = timeoutPid === undefined ? [] : children(timeoutPid);
+    if (node === undefined) return undefined;
+    const stat = readFileSync(`/proc/${node}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 (1-based), in clock ticks (100 per second here).
+    const cpuMs = (Number(fields[11]) + Number(fields[12])) * 10;
+    const rssKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${node}/status`, 'utf8'))?.[1] ?? 0);
+    return { cpuMs, rssKb };
+  } catch {
+    return undefined;
+  }
+}
+
 const load = () =>
   loadavg()
     .map((l) => l.toFixed(2))
@@ -52,6 +71,7 @@ async function main(): Promise<void> {
     const sandboxCpu = process.cpuUsage();
     const started = performance.now();
     // Async spawn: the sandbox in this process must keep answering while runner runs.
+    let last: { cpuMs: number; rssKb: number } | undefined;
     const code = await new Promise<number | null>((resolve, reject) => {
       const child = spawn(
         '/usr/bin/time',
@@ -95,8 +115,16 @@ async function main(): Promise<void> {
           stdio: ['ignore', out, err],
         },
       );
+      // time(1) reports nothing useful when the cap kills runner (timeout(1) does not wait for it):
+      // sample runner's own CPU and peak RSS from /proc meanwhile, the last sample stands then.
+      const sampler = setInterval(() => {
+        if (child.pid !== undefined) last = sampleRunner(child.pid) ?? last;
+      }, 2000);
       child.on('error', reject);
-      child.on('close', resolve);
+      child.on('close', (status) => {
+        clearInterval(sampler);
+        resolve(status);
+      });
     });
     const wallMs = performance.now() - started;
     const used = process.cpuUsage(sandboxCpu);
@@ -109,7 +137,10 @@ async function main(): Promise<void> {
       .at(-1)!
       .split(' ')
       .map(Number);
-    const cpuMs = ((user ?? 0) + (sys ?? 0)) * 1000;
+    const timed = code === 0 || code === 1 || code === 2;
+    const cpuMs = timed ? ((user ?? 0) + (sys ?? 0)) * 1000 : (last?.cpuMs ?? 0);
+    const peakKb = timed ? (rssKb ?? 0) : (last?.rssKb ?? 0);
+    if (!timed) console.log('(controller cpu and rss: the last /proc sample before the end, 2 s apart)');
     const done = readFileSync(outFile, 'utf8')
       .split('\n')
       .filter((l) => l.startsWith('{"type":"host.done"') || l.includes('"type":"host.done"'))
@@ -126,7 +157,7 @@ async function main(): Promise<void> {
     console.log(
       `register ${HOSTS} hosts, -f ${FORKS}: wall ${(wallMs / 1000).toFixed(1)} s, ` +
         `controller cpu ${(cpuMs / 1000).toFixed(1)} s = ${(cpuMs / HOSTS).toFixed(1)} ms/host, ` +
-        `peak rss ${((rssKb ?? 0) / 1024).toFixed(0)} MB`,
+        `peak rss ${(peakKb / 1024).toFixed(0)} MB`,
     );
     console.log(
       `sandbox (this process: ssh servers + aws endpoint; not the commands the hosts spawn) cpu ${((used.user + used.system) / 1e6).toFixed(1)} s`,
