@@ -1,4 +1,5 @@
 import type { ModuleContext } from '../../core/plugin/types.js';
+import { sleepUnlessAborted } from '../../core/sleep.js';
 import { readAgentState } from './agent-state-read.js';
 import { opsworksSdk } from './aws-sdk.js';
 import { removeTempDirCommand } from './install-script.js';
@@ -27,7 +28,7 @@ export async function claimHost(ctx: ModuleContext, play: RegisterPlay, o: Regis
       waitedFor ??= `run ${got.holder.run} (pid ${got.holder.pid} on ${got.holder.machine})`;
       if (Date.now() > deadline || ctx.signal.aborted)
         return { ok: false, reason: `another run owns this host on stack ${o.stackId}: ${waitedFor}` };
-      await sleep(LOCK_POLL_MS, ctx.signal);
+      await sleepUnlessAborted(LOCK_POLL_MS, ctx.signal);
     }
     record.locked = true;
     record.options ??= o;
@@ -79,18 +80,4 @@ export async function claimHost(ctx: ModuleContext, play: RegisterPlay, o: Regis
     ],
     ...(waitedFor ? { waitedFor } : {}),
   };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }

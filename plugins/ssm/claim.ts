@@ -1,4 +1,5 @@
 import type { ModuleContext } from '../../core/plugin/types.js';
+import { sleepUnlessAborted } from '../../core/sleep.js';
 import type { SsmOptions } from './options.js';
 import type { SsmHostRecord, SsmPlay } from './play.js';
 
@@ -28,7 +29,7 @@ export async function claimHost(
     waitedFor ??= `run ${got.holder.run} (pid ${got.holder.pid} on ${got.holder.machine})`;
     if (Date.now() > deadline || ctx.signal.aborted)
       return { ok: false, reason: `another run owns this host in SSM ${o.region}: ${waitedFor}` };
-    await sleep(LOCK_POLL_MS, ctx.signal);
+    await sleepUnlessAborted(LOCK_POLL_MS, ctx.signal);
   }
   record.locked = true;
   return { ok: true, ...(waitedFor ? { waitedFor } : {}) };
@@ -39,18 +40,4 @@ export async function releaseHost(play: SsmPlay, record: SsmHostRecord, host: st
   if (!record.locked) return;
   record.locked = false;
   await play.locks(record.options).release(host);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }
