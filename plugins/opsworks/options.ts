@@ -1,5 +1,6 @@
 import type { Vars } from '../../core/inventory/types.js';
 import { render } from '../../core/play/template.js';
+import { boolVar, looseVar, OptionVarError } from '../../core/plugin/option-vars.js';
 import { type RegisterArgs, validateRegisterArgs } from './validate.js';
 
 /**
@@ -56,13 +57,8 @@ const RULE_KEYS: [string, string][] = [
 ];
 
 /** A value that is not what a string option may be: refused with the key named, as the AWS CLI's argparse would. */
-class OptionError extends Error {
-  constructor(
-    readonly key: string,
-    message: string,
-  ) {
-    super(message);
-  }
+class OptionError extends OptionVarError {
+  declare readonly key: string;
 }
 
 function describeValue(value: unknown): string {
@@ -93,25 +89,6 @@ function str(vars: Vars, key: string, host: string): string | undefined {
       `${key} has leading or trailing spaces (${JSON.stringify(rendered)}): remove them`,
     );
   return rendered;
-}
-
-/** ansible_host and friends: Ansible's own vars, read as before (a host address is never a YAML boolean). */
-function loose(vars: Vars, key: string, host: string): string | undefined {
-  const value = vars[key];
-  if (value === undefined || value === null || value === '') return undefined;
-  const rendered = typeof value === 'string' ? render(value, { ...vars, inventory_hostname: host }) : value;
-  if (rendered === undefined || rendered === null || rendered === '') return undefined;
-  return String(rendered).trim() || undefined;
-}
-
-function bool(vars: Vars, key: string, fallback: boolean): boolean {
-  const value = vars[key];
-  if (value === undefined || value === null || value === '') return fallback;
-  if (typeof value === 'boolean') return value;
-  const text = String(value).trim().toLowerCase();
-  if (['true', 'yes', 'on', '1'].includes(text)) return true;
-  if (['false', 'no', 'off', '0'].includes(text)) return false;
-  throw new OptionError(key, `${key} must be true or false (got "${String(value)}")`);
 }
 
 function choice<T extends string>(
@@ -151,7 +128,8 @@ export function readRegisterOptions(
   try {
     return readStrict(vars, host, platform);
   } catch (error) {
-    if (error instanceof OptionError) return { ok: false, reason: error.message, key: error.key };
+    if (error instanceof OptionVarError)
+      return { ok: false, reason: error.message, ...(error.key ? { key: error.key } : {}) };
     throw error;
   }
 }
@@ -193,8 +171,8 @@ function readStrict(vars: Vars, host: string, platform: string): OptionsResult {
     };
   }
   const agentSource = choice(vars, 'opsworks_agent_source', host, ['url', 'push'] as const, 'url');
-  const wait = bool(vars, 'opsworks_wait', true);
-  const timeoutText = loose(vars, 'opsworks_wait_timeout', host);
+  const wait = boolVar(vars, 'opsworks_wait', true);
+  const timeoutText = looseVar(vars, 'opsworks_wait_timeout', host);
   const timeoutS = timeoutText === undefined ? DEFAULT_WAIT_TIMEOUT_S : Number(timeoutText);
   if (!Number.isFinite(timeoutS) || timeoutS <= 0) {
     throw new OptionError(
@@ -204,7 +182,9 @@ function readStrict(vars: Vars, host: string, platform: string): OptionsResult {
   }
   const local = String(vars.ansible_connection ?? '') === 'local';
   // With local, an explicit ansible_host is a target too: the CLI refuses both together.
-  const target = local ? loose(vars, 'ansible_host', host) : (loose(vars, 'ansible_host', host) ?? host);
+  const target = local
+    ? looseVar(vars, 'ansible_host', host)
+    : (looseVar(vars, 'ansible_host', host) ?? host);
   const options: RegisterOptions = {
     stackId,
     infrastructureClass,
@@ -222,7 +202,7 @@ function readStrict(vars: Vars, host: string, platform: string): OptionsResult {
     waitTimeoutMs: timeoutS * 1000,
     local,
     target,
-    ec2InstanceId: loose(vars, 'ec2_instance_id', host) ?? loose(vars, 'instance_id', host),
+    ec2InstanceId: looseVar(vars, 'ec2_instance_id', host) ?? looseVar(vars, 'instance_id', host),
     journalDir: str(vars, 'opsworks_journal_dir', host),
   };
   const reason = validateRegisterArgs(toRegisterArgs(options, vars, host, platform));
@@ -255,9 +235,9 @@ export function toRegisterArgs(
     privateIp: options.privateIp,
     publicIp: options.publicIp,
     overrideSsh: str(vars, 'opsworks_override_ssh', host),
-    sshUsername: str(vars, 'opsworks_override_ssh', host) ? loose(vars, 'ansible_user', host) : undefined,
+    sshUsername: str(vars, 'opsworks_override_ssh', host) ? looseVar(vars, 'ansible_user', host) : undefined,
     sshPrivateKey: str(vars, 'opsworks_override_ssh', host)
-      ? loose(vars, 'ansible_ssh_private_key_file', host)
+      ? looseVar(vars, 'ansible_ssh_private_key_file', host)
       : undefined,
     useInstanceProfile: options.agentCredentials === 'instance-profile',
     platform,

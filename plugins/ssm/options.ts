@@ -1,5 +1,6 @@
 import type { Vars } from '../../core/inventory/types.js';
 import { render } from '../../core/play/template.js';
+import { boolVar, looseVar, OptionVarError } from '../../core/plugin/option-vars.js';
 import type { RegistrationRequest } from '../../core/plugin/registration.js';
 
 /**
@@ -47,11 +48,9 @@ export type SsmOptionsResult =
   | { ok: false; reason: string; key?: string };
 
 /** A refused option; every message starts with the var it is about, which names `key` (for ctx.origin). */
-class OptionError extends Error {
-  readonly key: string | undefined;
+class OptionError extends OptionVarError {
   constructor(message: string) {
-    super(message);
-    this.key = /^[a-z][a-z0-9_]*/.exec(message)?.[0];
+    super(/^[a-z][a-z0-9_]*/.exec(message)?.[0], message);
   }
 }
 
@@ -72,24 +71,6 @@ function str(vars: Vars, host: string, ...keys: string[]): string | undefined {
   return undefined;
 }
 
-function loose(vars: Vars, key: string, host: string): string | undefined {
-  const value = vars[key];
-  if (value === undefined || value === null || value === '') return undefined;
-  const rendered = typeof value === 'string' ? render(value, { ...vars, inventory_hostname: host }) : value;
-  if (rendered === undefined || rendered === null || rendered === '') return undefined;
-  return String(rendered).trim() || undefined;
-}
-
-function bool(vars: Vars, key: string, fallback: boolean): boolean {
-  const value = vars[key];
-  if (value === undefined || value === null || value === '') return fallback;
-  if (typeof value === 'boolean') return value;
-  const text = String(value).trim().toLowerCase();
-  if (['true', 'yes', 'on', '1'].includes(text)) return true;
-  if (['false', 'no', 'off', '0'].includes(text)) return false;
-  throw new OptionError(`${key} must be true or false (got "${String(value)}")`);
-}
-
 function choice<T extends string>(
   value: string | undefined,
   key: string,
@@ -102,7 +83,7 @@ function choice<T extends string>(
 }
 
 function positive(vars: Vars, key: string, host: string, fallback: number): number {
-  const text = loose(vars, key, host);
+  const text = looseVar(vars, key, host);
   if (text === undefined) return fallback;
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0)
@@ -152,7 +133,7 @@ export function readSsmOptions(
   try {
     return { ok: true, options: readStrict(vars, host, env) };
   } catch (error) {
-    if (error instanceof OptionError)
+    if (error instanceof OptionVarError)
       return { ok: false, reason: error.message, ...(error.key ? { key: error.key } : {}) };
     throw error;
   }
@@ -205,8 +186,10 @@ function readStrict(vars: Vars, host: string, env: NodeJS.ProcessEnv): SsmOption
   if (defaultInstanceName && defaultInstanceName.length > 256)
     throw new OptionError('ssm_default_instance_name is longer than 256 characters');
   const local = String(vars.ansible_connection ?? '') === 'local';
-  const target = local ? loose(vars, 'ansible_host', host) : (loose(vars, 'ansible_host', host) ?? host);
-  const ec2InstanceId = loose(vars, 'ec2_instance_id', host) ?? loose(vars, 'instance_id', host);
+  const target = local
+    ? looseVar(vars, 'ansible_host', host)
+    : (looseVar(vars, 'ansible_host', host) ?? host);
+  const ec2InstanceId = looseVar(vars, 'ec2_instance_id', host) ?? looseVar(vars, 'instance_id', host);
   return {
     iamRole,
     region,
@@ -215,16 +198,16 @@ function readStrict(vars: Vars, host: string, env: NodeJS.ProcessEnv): SsmOption
     controllerCredentials,
     tags: parseTags(vars.ssm_tags),
     defaultInstanceName,
-    reregister: bool(vars, 'ssm_reregister', false),
-    removeAgentOnFailure: bool(vars, 'ssm_remove_agent_on_failure', false),
-    activationPerHost: bool(vars, 'ssm_activation_per_host', false),
+    reregister: boolVar(vars, 'ssm_reregister', false),
+    removeAgentOnFailure: boolVar(vars, 'ssm_remove_agent_on_failure', false),
+    activationPerHost: boolVar(vars, 'ssm_activation_per_host', false),
     activationMinutes: positive(vars, 'ssm_activation_expiry_minutes', host, DEFAULT_ACTIVATION_MINUTES),
     agentSource,
     agentPackage,
     agentUrlBase:
       str(vars, host, 'ssm_agent_url_base') ??
       `https://s3.${region}.amazonaws.com/amazon-ssm-${region}/latest`,
-    endpointCheck: bool(vars, 'ssm_endpoint_check', true),
+    endpointCheck: boolVar(vars, 'ssm_endpoint_check', true),
     waitTimeoutMs: positive(vars, 'ssm_wait_timeout', host, DEFAULT_WAIT_S) * 1000,
     journalDir: str(vars, host, 'ssm_journal_dir', 'opsworks_journal_dir'),
     request: {
