@@ -8,7 +8,89 @@ import { inspect } from 'node:util';
  */
 export const MASK = '********';
 
-const registry = new Set<string>();
+/** Shorter values are not remembered: masking every "abc" in every line would hide more than it protects. */
+const MIN_LENGTH = 4;
+/** Up to this many values, a scan per value is cheapest; past it, the prefix index. */
+const FEW = 16;
+
+/** A number for the 3 characters at `i` (3 x 16 bits: exact in a double). */
+function prefixAt(text: string, i: number): number {
+  return text.charCodeAt(i) * 2 ** 32 + text.charCodeAt(i + 1) * 2 ** 16 + text.charCodeAt(i + 2);
+}
+
+/**
+ * The secret values a process knows, found in a text in one pass. A fleet
+ * run learns one or more per host (each host's IAM key, activation code), and
+ * every event is redacted: a scan per value made each event cost O(hosts),
+ * the run O(hosts^2). Values are indexed by their first 3 characters, so a
+ * text costs one lookup per character and a comparison only where a value
+ * could start, however many values there are.
+ */
+export class SecretSet {
+  readonly #values = new Set<string>();
+  /** By prefix, longest first: the longest value starting at a place is the one masked. */
+  readonly #byPrefix = new Map<number, string[]>();
+  /** Values compared against the text at some place (tests read it: it must not grow with the set). */
+  comparisons = 0;
+
+  get size(): number {
+    return this.#values.size;
+  }
+
+  add(value: string): void {
+    if (value.length < MIN_LENGTH || this.#values.has(value)) return;
+    this.#values.add(value);
+    const key = prefixAt(value, 0);
+    const list = this.#byPrefix.get(key) ?? [];
+    list.push(value);
+    list.sort((a, b) => b.length - a.length);
+    this.#byPrefix.set(key, list);
+  }
+
+  clear(): void {
+    this.#values.clear();
+    this.#byPrefix.clear();
+  }
+
+  redact(text: string): string {
+    if (this.#values.size === 0 || text.length < MIN_LENGTH) return text;
+    if (this.#values.size <= FEW) return this.#scanEach(text);
+    const parts: string[] = [];
+    let from = 0;
+    let i = 0;
+    while (i + MIN_LENGTH <= text.length) {
+      let hit: string | undefined;
+      for (const value of this.#byPrefix.get(prefixAt(text, i)) ?? []) {
+        this.comparisons++;
+        if (text.startsWith(value, i)) {
+          hit = value;
+          break;
+        }
+      }
+      if (hit === undefined) {
+        i++;
+        continue;
+      }
+      parts.push(text.slice(from, i), MASK);
+      i += hit.length;
+      from = i;
+    }
+    if (parts.length === 0) return text;
+    parts.push(text.slice(from));
+    return parts.join('');
+  }
+
+  #scanEach(text: string): string {
+    let out = text;
+    for (const value of this.#values) {
+      this.comparisons++;
+      if (out.includes(value)) out = out.split(value).join(MASK);
+    }
+    return out;
+  }
+}
+
+const registry = new SecretSet();
 
 export class Secret {
   readonly #value: string;
@@ -16,7 +98,7 @@ export class Secret {
   constructor(value: string) {
     this.#value = value;
     // Remembered so that redact() can scrub it from any text that reaches output.
-    if (value.length >= 4) registry.add(value);
+    registry.add(value);
   }
 
   reveal(): string {
@@ -46,7 +128,7 @@ export function secret(value: string | Secret): Secret {
 
 /** Marks a value as secret for redaction without wrapping it (e.g. a value read from a var). */
 export function registerSecretValue(value: string): void {
-  if (value.length >= 4) registry.add(value);
+  registry.add(value);
 }
 
 /**
@@ -55,12 +137,7 @@ export function registerSecretValue(value: string): void {
  * command's output (an agent echoing its config, say).
  */
 export function redact(text: string): string {
-  if (registry.size === 0 || text.length === 0) return text;
-  let out = text;
-  for (const value of registry) {
-    if (out.includes(value)) out = out.split(value).join(MASK);
-  }
-  return out;
+  return registry.redact(text);
 }
 
 /** Deep-redacts plain data (events, results) before serialisation. */
