@@ -17,7 +17,7 @@
  * default is 8 IAM calls/s, which alone would take 10,000 hosts over an hour).
  *   npm run bench:register   (after the real fleet)    or   tsx bench/register-sim.ts
  *   [BENCH_SIM_SIZES=1000,10000] [BENCH_FORKS=200] [BENCH_API_RATE=2000]
- * Each size is stopped at 20 minutes. Not a test: it prints and asserts nothing.
+ * Each size is stopped at BENCH_SIM_CAP_S (30 minutes). Not a test: it prints and asserts nothing.
  */
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
@@ -48,7 +48,8 @@ import { startSandbox } from '../sandbox/index.js';
 const SIZES = (process.env.BENCH_SIM_SIZES ?? '1000,10000').split(',').map(Number);
 const FORKS = Number(process.env.BENCH_FORKS ?? 200);
 const API_RATE = Number(process.env.BENCH_API_RATE ?? 2000);
-const CAP_MS = 1_200_000;
+/** Each size is stopped past this (BENCH_SIM_CAP_S, default 30 minutes). */
+const CAP_MS = Number(process.env.BENCH_SIM_CAP_S ?? 1800) * 1000;
 
 const load = () =>
   loadavg()
