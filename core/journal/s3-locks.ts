@@ -51,6 +51,8 @@ export class S3HostLocks implements HostLockSet {
     readonly stack: string,
     readonly run: string,
     private readonly scope: S3JournalScope = {},
+    /** The clock a foreign heartbeat's age is read against (tests set it; no waiting 10 minutes). */
+    private readonly now: () => number = Date.now,
   ) {
     const where = parseS3Url(location);
     this.#bucket = where.bucket;
@@ -124,7 +126,7 @@ export class S3HostLocks implements HostLockSet {
       h.shard?.index === this.scope.shard?.index &&
       h.shard?.count === this.scope.shard?.count;
     if (sameShard) return true;
-    return Date.now() - found.modified >= FOREIGN_LOCK_STALE_MS;
+    return this.now() - found.modified >= FOREIGN_LOCK_STALE_MS;
   }
 
   async acquire(host: string): Promise<Acquired> {

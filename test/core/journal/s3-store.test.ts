@@ -1,5 +1,13 @@
-import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FOREIGN_LOCK_STALE_MS } from '../../../core/journal/liveness.js';
 import { readRecords } from '../../../core/journal/records.js';
 import { RunJournal } from '../../../core/journal/run-journal.js';
 import { S3HostLocks } from '../../../core/journal/s3-locks.js';
@@ -153,5 +161,41 @@ describe('S3 host locks', () => {
     expect(busy.ok).toBe(false);
     expect(!busy.ok && busy.holder).toMatchObject({ machine: 'pod-abc', run: 'other' });
     locks.stop();
+  });
+
+  it('takes over a lock from another machine whose heartbeat is older than the stale age, not a fresh one', async () => {
+    const key = 'fleet/stack4/locks/';
+    // Another machine, another run, no shard of ours: only its heartbeat (LastModified) can tell.
+    const holder = { machine: 'controller-b', pid: 4242, run: 'run-b' };
+    await s3.send(
+      new PutObjectCommand({ Bucket: 'journals', Key: `${key}web1`, Body: JSON.stringify(holder) }),
+    );
+    const heartbeat = (
+      await s3.send(new HeadObjectCommand({ Bucket: 'journals', Key: `${key}web1` }))
+    ).LastModified!.getTime();
+    // The clock is set, not waited for: one second before the stale age, then at it.
+    const fresh = new S3HostLocks(
+      URL,
+      s3,
+      'stack4',
+      'run-a',
+      {},
+      () => heartbeat + FOREIGN_LOCK_STALE_MS - 1000,
+    );
+    const refused = await fresh.acquire('web1');
+    expect(refused.ok).toBe(false);
+    expect(!refused.ok && refused.holder).toMatchObject(holder);
+    const stale = new S3HostLocks(URL, s3, 'stack4', 'run-a', {}, () => heartbeat + FOREIGN_LOCK_STALE_MS);
+    expect(await stale.acquire('web1')).toEqual({ ok: true });
+    const body = await (
+      await s3.send(new GetObjectCommand({ Bucket: 'journals', Key: `${key}web1` }))
+    ).Body!.transformToString();
+    expect(JSON.parse(body)).toMatchObject({ run: 'run-a', pid: process.pid });
+    // Now run-a's (alive, this process): run-b coming back after its pause does not get it.
+    const back = new S3HostLocks(URL, s3, 'stack4', 'run-b', {}, () => heartbeat + 2 * FOREIGN_LOCK_STALE_MS);
+    expect((await back.acquire('web1')).ok).toBe(false);
+    await stale.release('web1');
+    for (const l of [fresh, stale, back]) l.stop();
+    expect(await objectKeys(key)).toEqual([]);
   });
 });
