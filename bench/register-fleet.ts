@@ -146,14 +146,15 @@ async function main(): Promise<void> {
       .at(-1)!
       .split(' ')
       .map(Number);
-    const timed = code === 0 || code === 1 || code === 2;
+    // Runner exited by itself (any status but timeout(1)'s 124 or a kill): time(1) has its figures.
+    const timed = code !== null && code !== 124 && code < 128;
     const cpuMs = timed ? ((user ?? 0) + (sys ?? 0)) * 1000 : (last?.cpuMs ?? 0);
     const peakKb = timed ? (rssKb ?? 0) : (last?.rssKb ?? 0);
     if (!timed) console.log('(controller cpu and rss: the last /proc sample before the end, 2 s apart)');
     const done = readFileSync(outFile, 'utf8')
       .split('\n')
       .filter((l) => l.startsWith('{"type":"host.done"') || l.includes('"type":"host.done"'))
-      .map((l) => JSON.parse(l) as { host: string; status?: string });
+      .map((l) => JSON.parse(l) as { host: string; status?: string; msg?: string });
     const state = sb.state();
     const registered = state.instances.filter((i) => i.StackId === sb.stackId && i.Status === 'registered');
     const hostnames = new Set(registered.map((i) => i.Hostname));
@@ -176,6 +177,14 @@ async function main(): Promise<void> {
         `${users} IAM users, ${done.length} host.done events (${done.filter((d) => d.status === 'ok').length} ok) ` +
         `for ${HOSTS} hosts${registered.length === HOSTS && hostnames.size === HOSTS ? '' : '  (INCOMPLETE)'}`,
     );
+    // Why hosts were not ok: the first few distinct reasons, with how many hosts gave each.
+    const reasons = new Map<string, number>();
+    for (const d of done.filter((d) => d.status !== 'ok')) {
+      const reason = `${d.status}: ${(d.msg ?? '').replace(/sandbox-\d+/g, 'sandbox-N').slice(0, 160)}`;
+      reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+    }
+    for (const [reason, count] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 5))
+      console.log(`  ${count} hosts: ${reason}`);
     console.log(`load after: ${loadAfter}`);
   } finally {
     await sb.stop();

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -53,10 +53,14 @@ describe('runner play --shard', () => {
     expect(listed(k8s.stdout)).toEqual(shards[1]);
   });
 
-  it("runs only the shard's hosts", async () => {
+  it("runs only the shard's hosts, and journals its recap where `runner recap` looks by default", async () => {
+    // No --journal: the run's `_recap` goes to the local journal ($RUNNER_JOURNAL_DIR), the place
+    // `runner recap` reads without --journal, so one machine's shards need no flag to meet.
+    const journal = mkdtempSync(join(tmpdir(), 'runner-shard-journal-'));
+    const env = { RUNNER_JOURNAL_DIR: journal };
     const run = await runCli(
       ['play', 'site.yml', '-i', 'inv.yml', '-c', 'local', '--shard', '3/4', '--json'],
-      { cwd: dir },
+      { cwd: dir, env },
     );
     expect(run.code, run.stderr).toBe(0);
     const end = run.events.find((e) => e.type === 'run.end');
@@ -64,6 +68,14 @@ describe('runner play --shard', () => {
       cwd: dir,
     });
     expect(end?.type === 'run.end' && end.recap.hosts.map((h) => h.host)).toEqual(listed(list.stdout).sort());
+    expect(readdirSync(journal)).toEqual(['_recap']);
+    const recap = await runCli(['recap'], { cwd: dir, env });
+    for (const host of listed(list.stdout))
+      expect(recap.stdout).toMatch(new RegExp(`^${host}\\s+: ok=1`, 'm'));
+    expect(recap.stdout).toMatch(/shard 3\/4: done/);
+    expect(recap.stdout).toMatch(/shard 1\/4: missing/);
+    // The other shards never ran: the run is not whole.
+    expect(recap.code).toBe(1);
   });
 
   it('refuses a bad shard in one line with exit 2', async () => {
