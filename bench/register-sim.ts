@@ -202,7 +202,7 @@ async function runSize(n: number): Promise<void> {
     const rssBase = process.memoryUsage().rss;
     let peakRss = rssBase;
     const sampler = setInterval(() => {
-      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      peakRss = Math.max(peakRss, process.memoryUsage.rss());
     }, 250);
     const cpu = process.cpuUsage();
     const started = performance.now();
@@ -232,7 +232,7 @@ async function runSize(n: number): Promise<void> {
     const wallMs = performance.now() - started;
     const used = process.cpuUsage(cpu);
     clearInterval(sampler);
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
     const cpuMs = (used.user + used.system) / 1000;
     const state = sb.state();
     const registered = state.instances.filter((i) => i.StackId === sb.stackId && i.Status === 'registered');
