@@ -58,7 +58,15 @@ describe('runner journal list and show', () => {
     const root = mkdtempSync(join(tmpdir(), 'journal-cli-'));
     const stream = await new LocalJournalStore(root).open('s', 'big');
     const at = new Date().toISOString();
-    await stream.append({ type: 'run', v: 1, run: 'big', stack: 's', pid: 4_194_305, machine: hostname(), at });
+    await stream.append({
+      type: 'run',
+      v: 1,
+      run: 'big',
+      stack: 's',
+      pid: 4_194_305,
+      machine: hostname(),
+      at,
+    });
     for (let i = 12; i >= 1; i--) {
       await stream.append({ type: 'intent', host: `web-${i}`, op: 'iam.user', user: `u-${i}`, at });
     }
