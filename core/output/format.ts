@@ -50,19 +50,27 @@ function groupedProblems(rows: RecapRow[]): string[] {
 
 /** `N hosts (a, b, c and N more): reason`, one line per distinct reason, in first-seen order. */
 function grouped(items: { host: string; reason: string }[]): string[] {
-  const groups = new Map<string, string[]>();
+  const groups = new Map<string, Set<string>>();
   for (const { host, reason } of items) {
-    const hosts = groups.get(reason) ?? [];
-    if (!hosts.includes(host)) hosts.push(host);
+    const hosts = groups.get(reason) ?? new Set<string>();
+    hosts.add(host);
     groups.set(reason, hosts);
   }
-  return [...groups.entries()].map(([reason, unsorted]) => {
-    const hosts = unsorted.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-    if (hosts.length === 1) return `${hosts[0]}: ${reason}`;
-    const named = hosts.slice(0, HOSTS_NAMED).join(', ');
-    const more = hosts.length > HOSTS_NAMED ? ` and ${hosts.length - HOSTS_NAMED} more` : '';
-    return `${hosts.length} hosts (${named}${more}): ${reason}`;
-  });
+  return [...groups.entries()].map(([reason, hosts]) =>
+    hosts.size === 1
+      ? `${[...hosts][0]}: ${reason}`
+      : `${hosts.size} hosts (${namedHosts([...hosts])}): ${reason}`,
+  );
+}
+
+/**
+ * `a, b, c, d, e and N more`, in natural order: a list of hosts short enough
+ * for one line, however large the fleet.
+ */
+export function namedHosts(hosts: readonly string[]): string {
+  const sorted = [...hosts].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const named = sorted.slice(0, HOSTS_NAMED).join(', ');
+  return sorted.length > HOSTS_NAMED ? `${named} and ${sorted.length - HOSTS_NAMED} more` : named;
 }
 
 export function summaryLine(recap: Recap): string {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { RunnerError } from '../../../core/errors.js';
 import { isAlive } from '../../../core/journal/liveness.js';
 import { defaultJournalDir, type JournalRef, LocalJournalStore } from '../../../core/journal/store.js';
+import { namedHosts } from '../../../core/output/format.js';
 import type { AgentState } from '../agent-state.js';
 import { opsworksSdk } from '../aws-sdk.js';
 import type { RegisterOptions } from '../options.js';
@@ -66,7 +67,7 @@ export function registerJournalCommands(program: Command, io: Io = defaultIo): v
         const summary = parseJournal(await store.read(ref));
         const open = openHosts(summary.hosts);
         io.out(
-          `${ref.stack}  ${ref.run}  ${statusOf(ref, summary)}  ${summary.hosts.size} hosts, ${open.length} open${open.length ? `: ${open.map((h) => h.host).join(', ')}` : ''}\n`,
+          `${ref.stack}  ${ref.run}  ${statusOf(ref, summary)}  ${summary.hosts.size} hosts, ${open.length} open${open.length ? `: ${namedHosts(open.map((h) => h.host))}` : ''}\n`,
         );
       }
     });

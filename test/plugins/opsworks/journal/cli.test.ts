@@ -53,4 +53,26 @@ describe('runner journal list and show', () => {
     expect(shown).toContain('run far on stack s: crashed (pid 1 on another-machine');
     expect(shown).toContain('  h-far: open: user u-far');
   });
+
+  it('a run that left many hosts open lists five of them on its one line, and says how many more', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'journal-cli-'));
+    const stream = await new LocalJournalStore(root).open('s', 'big');
+    const at = new Date().toISOString();
+    await stream.append({
+      type: 'run',
+      v: 1,
+      run: 'big',
+      stack: 's',
+      pid: 4_194_305,
+      machine: hostname(),
+      at,
+    });
+    for (let i = 12; i >= 1; i--) {
+      await stream.append({ type: 'intent', host: `web-${i}`, op: 'iam.user', user: `u-${i}`, at });
+    }
+    await stream.close();
+    expect((await journal(['list', '--dir', root])).trim().split('\n')).toEqual([
+      's  big  crashed  12 hosts, 12 open: web-1, web-2, web-3, web-4, web-5 and 7 more',
+    ]);
+  });
 });
