@@ -1,5 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileNotFound, isRunnerError, pluginError, RunnerError } from '../errors.js';
 import { addHost } from './data.js';
 import { parseAddress } from './host-range.js';
@@ -119,7 +119,7 @@ async function readFileSource(file: string, r: SourceReader): Promise<void> {
   const ext = extname(file).toLowerCase();
   if (YAML_EXTS.has(ext)) {
     const loaded = loadYamlOrJson(text, file);
-    refusePluginConfig(loaded.value, file);
+    refusePluginConfig(loaded.value, file, r.plugins);
     readYamlInventory(loaded, file, r.data, r.ctx);
     return;
   }
@@ -127,7 +127,7 @@ async function readFileSource(file: string, r: SourceReader): Promise<void> {
     // ansible-core tries its yaml plugin before the ini one for files without an extension.
     const yaml = tryYamlMapping(text, file);
     if (yaml) {
-      refusePluginConfig(yaml.value, file);
+      refusePluginConfig(yaml.value, file, r.plugins);
       readYamlInventory(yaml, file, r.data, r.ctx);
       return;
     }
@@ -152,14 +152,22 @@ function tryYamlMapping(text: string, file: string): ReturnType<typeof loadYamlO
   }
 }
 
-/** A `plugin:` config that no loaded plugin accepted. */
-function refusePluginConfig(value: unknown, file: string): void {
+/**
+ * A `plugin:` config that no loaded plugin accepted: either the plugin is
+ * known and the file is misnamed (Ansible's verify_file rule), or no loaded
+ * plugin has that name. The line says which, and what to do.
+ */
+function refusePluginConfig(value: unknown, file: string, plugins: readonly InventorySourcePlugin[]): void {
   if (!isMapping(value)) return;
   const name = value.get('plugin');
   if (name === undefined || name === null || name === false || name === '') return;
-  throw new RunnerError(
-    'INVENTORY_INVALID',
-    `inventory plugin config "plugin: ${String(name)}" is not handled by any loaded inventory plugin (an aws_ec2 config must be named *aws_ec2.yml or *aws_ec2.yaml)`,
-    { file, line: 1 },
-  );
+  const wanted = String(name);
+  const plugin = plugins.find((p) => p.name === wanted || wanted.endsWith(`.${p.name}`));
+  const reason = plugin
+    ? `the ${plugin.name} inventory plugin reads only files named ${plugin.fileNames ?? 'as it requires'}: rename ${basename(file)}`
+    : `no loaded inventory plugin is named "${wanted}" (loaded: ${plugins.map((p) => p.name).join(', ') || 'none'})`;
+  throw new RunnerError('INVENTORY_INVALID', `inventory plugin config "plugin: ${wanted}": ${reason}`, {
+    file,
+    line: 1,
+  });
 }

@@ -70,5 +70,10 @@ export interface InventorySourcePlugin {
   name: string;
   /** Whether this source reads the given path (e.g. a file ending aws_ec2.yml with `plugin: aws_ec2`). */
   accepts(path: string, head: string): boolean;
+  /**
+   * The file names `accepts` wants, for the error a user sees when their
+   * `plugin: <name>` file is named otherwise, e.g. "*aws_ec2.yml or *aws_ec2.yaml".
+   */
+  fileNames?: string;
   load(path: string, into: InventoryData, ctx: InventorySourceContext): Promise<void>;
 }

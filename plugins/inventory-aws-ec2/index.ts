@@ -38,6 +38,7 @@ export function createAwsEc2InventorySource(
 ) {
   const source: InventorySourcePlugin = {
     name: 'aws_ec2',
+    fileNames: '*aws_ec2.yml or *aws_ec2.yaml',
     accepts(path: string, head: string): boolean {
       return FILE_NAME.test(path) && PLUGIN_LINE.test(head);
     },

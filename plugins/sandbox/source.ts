@@ -111,6 +111,7 @@ async function start(config: SandboxInventoryConfig, dir: string): Promise<Sandb
 
 export const sandboxInventorySource: InventorySourcePlugin = {
   name: 'runner_sandbox',
+  fileNames: 'sandbox.yml, sandbox.yaml, *.sandbox.yml or *.sandbox.yaml',
   accepts(path, head) {
     return FILE_NAME.test(path) && PLUGIN_LINE.test(head);
   },

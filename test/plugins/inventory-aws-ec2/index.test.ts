@@ -190,7 +190,9 @@ keyed_groups:
       loadInventory(['ec2.yml'], { cwd: dir, plugins: plugin.inventorySources }),
     ).rejects.toMatchObject({
       code: 'INVENTORY_INVALID',
-      message: expect.stringContaining('aws_ec2.yml'),
+      message: expect.stringContaining(
+        'the aws_ec2 inventory plugin reads only files named *aws_ec2.yml or *aws_ec2.yaml: rename ec2.yml',
+      ),
     });
   });
 });

@@ -19,6 +19,24 @@ describe('runner_sandbox inventory', () => {
     expect(() => readSandboxConfig('plugin: runner_sandbox\nbogus: 1\n', 'f')).toThrow();
   });
 
+  it('a sandbox config under another name fails in one line that says how to name it', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'runner-sandbox-inv-'));
+    writeFileSync(join(cwd, 'fleet300.yml'), 'plugin: runner_sandbox\nhosts: 300\n');
+    writeFileSync(join(cwd, 'typo.yml'), 'plugin: runner_sandbx\n');
+    const misnamed = await runCli(['inventory', 'list', '-i', 'fleet300.yml'], { cwd });
+    expect(misnamed.code).toBe(1);
+    expect(misnamed.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /fleet300\.yml:1: .*the runner_sandbox inventory plugin reads only files named sandbox\.yml, .*\*\.sandbox\.yaml: rename fleet300\.yml$/,
+      ),
+    ]);
+    const unknown = await runCli(['inventory', 'list', '-i', 'typo.yml'], { cwd });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(
+      /no loaded inventory plugin is named "runner_sandbx" \(loaded: .*runner_sandbox/,
+    );
+  });
+
   it('one command, no second terminal: registers the sandbox fleet, keeps state for the next run, then exits', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'runner-sandbox-inv-'));
     writeFileSync(join(cwd, 'fleet.sandbox.yml'), 'plugin: runner_sandbox\ndir: state\nhosts: 3\n');
