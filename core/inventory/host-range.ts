@@ -14,8 +14,11 @@ const alnumRange = String.raw`\[(?:[a-z]:[a-z]|[0-9]+:[0-9]+)(?::[0-9]+)?\]`;
 const ipv6c = `(?:[0-9a-f]{1,4}|${hexRange})`;
 const ipv4c = `(?:[01]?[0-9]{1,2}|2[0-4][0-9]|25[0-5]|${numericRange})`;
 // Python's \w under re.UNICODE: letters, digits (and other numerics), underscore.
-const w = String.raw`[\p{L}\p{N}\p{Mn}\p{Pc}]`;
-const label = `(?:${w}|${alnumRange})(?:${w}|[_-]|${alnumRange})*(?<![_-])`;
+// Its ASCII part is [a-z0-9_]: V8 takes tens of ms (and much garbage) to
+// compile the Unicode classes under /iu, so that regex is built only for a
+// name that is not ASCII, and every run that parses `localhost` skips it.
+const label = (w: string) => `(?:${w}|${alnumRange})(?:${w}|[_-]|${alnumRange})*(?<![_-])`;
+const hostname = (w: string) => `^${label(w)}(?:\\.${label(w)})*$`;
 
 const bracketedHostPort = /^\[(.+)\]:([0-9]+)$/;
 const hostPort = /^((?:[^:[\]]|\[[^\]]*\])*):([0-9]+)$/;
@@ -40,7 +43,16 @@ export const IPV6 = new RegExp(
     ')$',
   'i',
 );
-const HOSTNAME = new RegExp(`^${label}(?:\\.${label})*$`, 'iu');
+const ASCII_HOSTNAME = new RegExp(hostname('[a-z0-9_]'), 'i');
+const NON_ASCII = /[^\x00-\x7f]/;
+let unicodeHostname: RegExp | undefined;
+
+function isHostname(text: string): boolean {
+  if (!NON_ASCII.test(text)) return ASCII_HOSTNAME.test(text);
+  // A cache of a compiled constant, not state: every caller gets the same answer.
+  unicodeHostname ??= new RegExp(hostname(String.raw`[\p{L}\p{N}\p{Mn}\p{Pc}]`), 'iu');
+  return unicodeHostname.test(text);
+}
 
 /** parse_address(allow_ranges=True): `{ host, port }`, or undefined when it is not an address. */
 export function parseAddress(address: string): { host: string; port?: number } | undefined {
@@ -53,7 +65,7 @@ export function parseAddress(address: string): { host: string; port?: number } |
       port = Number(m[2]);
     }
   }
-  if (IPV4.test(rest) || IPV6.test(rest) || HOSTNAME.test(rest)) return { host: rest, port };
+  if (IPV4.test(rest) || IPV6.test(rest) || isHostname(rest)) return { host: rest, port };
   return undefined;
 }
 

@@ -1,6 +1,10 @@
 import { RunnerError } from '../errors.js';
 import type { ModuleDefinition } from '../plugin/types.js';
+import { splitShellWords } from '../shell-words.js';
 import type { TaskDefinition } from './model.js';
+
+// The one shell-style splitter, still reachable where modules and the CLI import it.
+export { splitShellWords } from '../shell-words.js';
 
 /**
  * Turns what a task wrote under its module key into the module's args, the
@@ -40,49 +44,6 @@ export function resolveTaskArgs(
     out[word.slice(0, eq)] = word.slice(eq + 1);
   }
   return out;
-}
-
-/**
- * Splits like a POSIX shell: quotes group, backslash escapes, quotes are
- * removed. With `jinja`, `{{ … }}`, `{% … %}` and `{# … #}` are kept whole
- * and verbatim, as Ansible's split_args does for `path={{ dir }}/x`.
- */
-export function splitShellWords(text: string, options: { jinja?: boolean } = {}): string[] {
-  const words: string[] = [];
-  let current = '';
-  let inWord = false;
-  let quote: '"' | "'" | null = null;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    const open = options.jinja && !quote ? /^\{[{%#]/.exec(text.slice(i, i + 2)) : null;
-    if (open) {
-      const close = { '{{': '}}', '{%': '%}', '{#': '#}' }[open[0]]!;
-      const end = text.indexOf(close, i + 2);
-      const stop = end === -1 ? text.length : end + 2;
-      current += text.slice(i, stop);
-      inWord = true;
-      i = stop - 1;
-    } else if (quote) {
-      if (c === quote) quote = null;
-      else if (c === '\\' && quote === '"' && i + 1 < text.length) current += text[++i];
-      else current += c;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-      inWord = true;
-    } else if (c === '\\' && i + 1 < text.length) {
-      current += text[++i];
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(current);
-      current = '';
-      inWord = false;
-    } else {
-      current += c;
-      inWord = true;
-    }
-  }
-  if (inWord) words.push(current);
-  return words;
 }
 
 /** Validates args against the module's schema; the parsed value, or MODULE_ARGS_INVALID naming the arg. */

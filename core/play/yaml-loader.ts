@@ -121,15 +121,68 @@ function entries(
   });
 }
 
+/**
+ * How a keyword's value becomes a model field: the field's name and a reader
+ * that checks and converts the value. Plays and tasks share the readers, so a
+ * keyword both accept (`become`, `tags`, …) is read one way.
+ */
+type Field = [field: string, read: (value: unknown, key: string, node: Node | null, fail: Fail) => unknown];
+
+const asText = (value: unknown) => String(value);
+const asNumber = (value: unknown) => Number(value);
+const asIs = (value: unknown) => value;
+const asVars = (value: unknown) => (value ?? {}) as Vars;
+
+const COMMON_FIELDS: Record<string, Field> = {
+  name: ['name', asText],
+  become: ['become', asBool],
+  become_user: ['becomeUser', asText],
+  tags: ['tags', tagList],
+};
+
+const PLAY_FIELDS: Record<string, Field> = {
+  ...COMMON_FIELDS,
+  gather_facts: ['gatherFacts', asBool],
+  serial: ['serial', asIs],
+  any_errors_fatal: ['anyErrorsFatal', asBool],
+};
+
+const TASK_FIELDS: Record<string, Field> = {
+  ...COMMON_FIELDS,
+  when: ['when', asConditions],
+  ignore_errors: ['ignoreErrors', asBool],
+  changed_when: ['changedWhen', asConditions],
+  failed_when: ['failedWhen', asConditions],
+  retries: ['retries', asNumber],
+  until: ['until', asConditions],
+  delay: ['delay', asNumber],
+  vars: ['vars', asVars],
+  loop: ['loop', asIs],
+  with_items: ['loop', asIs],
+  no_log: ['noLog', asBool],
+};
+
+/** Sets the field a table names for `key`; false when the keyword needs more than a reader. */
+function readField(
+  target: Record<string, unknown>,
+  fields: Record<string, Field>,
+  entry: { key: string; valueNode: Node | null; value: unknown },
+  fail: Fail,
+): boolean {
+  const field = Object.hasOwn(fields, entry.key) ? fields[entry.key] : undefined;
+  if (!field) return false;
+  target[field[0]] = field[1](entry.value, entry.key, entry.valueNode, fail);
+  return true;
+}
+
 function readPlay(map: YAMLMap, at: At, fail: Fail, toJS: ToJS): PlayDefinition {
   const play: Partial<PlayDefinition> & { tasks: TaskDefinition[] } = { tasks: [], where: at(map) };
   let sawHosts = false;
-  for (const { key, keyNode, valueNode, value } of entries(map, toJS)) {
+  for (const entry of entries(map, toJS)) {
+    const { key, keyNode, valueNode, value } = entry;
     if (!PLAY_KEYWORDS.has(key)) fail(`unsupported play keyword "${key}"`, keyNode);
+    if (readField(play, PLAY_FIELDS, entry, fail)) continue;
     switch (key) {
-      case 'name':
-        play.name = String(value);
-        break;
       case 'hosts':
         sawHosts = true;
         play.hosts = Array.isArray(value) ? value.join(':') : String(value ?? '');
@@ -151,22 +204,10 @@ function readPlay(map: YAMLMap, at: At, fail: Fail, toJS: ToJS): PlayDefinition 
         });
         break;
       }
-      case 'gather_facts':
-        play.gatherFacts = asBool(value, key, valueNode, fail);
-        break;
-      case 'become':
-        play.become = asBool(value, key, valueNode, fail);
-        break;
-      case 'become_user':
-        play.becomeUser = String(value);
-        break;
       case 'become_method':
         if (value !== 'sudo' && value !== 'su')
           fail(`become_method must be sudo or su, got "${value}"`, valueNode);
         play.becomeMethod = value as 'sudo' | 'su';
-        break;
-      case 'serial':
-        play.serial = value as PlayDefinition['serial'];
         break;
       case 'strategy':
         if (typeof value !== 'string' || !STRATEGIES.has(value))
@@ -176,12 +217,6 @@ function readPlay(map: YAMLMap, at: At, fail: Fail, toJS: ToJS): PlayDefinition 
       case 'max_fail_percentage':
         if (typeof value !== 'number') fail('max_fail_percentage must be a number', valueNode);
         play.maxFailPercentage = value as number;
-        break;
-      case 'any_errors_fatal':
-        play.anyErrorsFatal = asBool(value, key, valueNode, fail);
-        break;
-      case 'tags':
-        play.tags = tagList(value);
         break;
       case 'tasks':
         if (value === null) break;
@@ -226,64 +261,20 @@ function readTask(map: YAMLMap, at: At, fail: Fail, toJS: ToJS): TaskDefinition 
   const task: Partial<TaskDefinition> = { where: at(map) };
   const moduleKeys: { key: string; keyNode: Node; value: unknown }[] = [];
   let extraArgs: Record<string, unknown> | undefined;
-  for (const { key, keyNode, valueNode, value } of entries(map, toJS)) {
+  for (const entry of entries(map, toJS)) {
+    const { key, keyNode, valueNode, value } = entry;
     if (!TASK_KEYWORDS.has(key)) {
       moduleKeys.push({ key, keyNode, value });
       continue;
     }
-    switch (key) {
-      case 'name':
-        task.name = String(value);
-        break;
-      case 'when':
-        task.when = asConditions(value) as string | string[];
-        break;
-      case 'register':
-        if (typeof value !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) {
-          fail('"register" must be a variable name', valueNode);
-        }
-        task.register = value as string;
-        break;
-      case 'ignore_errors':
-        task.ignoreErrors = asBool(value, key, valueNode, fail);
-        break;
-      case 'changed_when':
-        task.changedWhen = asConditions(value);
-        break;
-      case 'failed_when':
-        task.failedWhen = asConditions(value);
-        break;
-      case 'retries':
-        task.retries = Number(value);
-        break;
-      case 'until':
-        task.until = asConditions(value) as string | string[];
-        break;
-      case 'delay':
-        task.delay = Number(value);
-        break;
-      case 'become':
-        task.become = asBool(value, key, valueNode, fail);
-        break;
-      case 'become_user':
-        task.becomeUser = String(value);
-        break;
-      case 'vars':
-        task.vars = (value ?? {}) as Vars;
-        break;
-      case 'tags':
-        task.tags = tagList(value);
-        break;
-      case 'loop':
-      case 'with_items':
-        task.loop = value;
-        break;
-      case 'args':
-        extraArgs = (value ?? {}) as Record<string, unknown>;
-        break;
-      case 'no_log':
-        task.noLog = asBool(value, key, valueNode, fail);
-        break;
+    if (readField(task, TASK_FIELDS, entry, fail)) continue;
+    if (key === 'register') {
+      if (typeof value !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) {
+        fail('"register" must be a variable name', valueNode);
+      }
+      task.register = value as string;
+    } else if (key === 'args') {
+      extraArgs = (value ?? {}) as Record<string, unknown>;
     }
   }
   if (moduleKeys.length === 0) fail('task has no module (e.g. "shell: …")', map);

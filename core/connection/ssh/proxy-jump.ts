@@ -1,3 +1,5 @@
+import { splitShellWords, UnterminatedQuoteError } from '../../shell-words.js';
+
 /**
  * Jump hosts from what Ansible users already write: `ansible_ssh_common_args`
  * with `-J hop`, `-o ProxyJump=hop` or the classic `-o ProxyCommand="ssh -W
@@ -14,35 +16,13 @@ export class ProxyJumpError extends Error {}
 
 /** Splits a command line the way a POSIX shell would (quotes and backslashes; no expansion). */
 export function splitArgs(text: string): string[] {
-  const out: string[] = [];
-  let current = '';
-  let active = false;
-  let quote: '"' | "'" | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quote) {
-      if (c === quote) quote = undefined;
-      else if (c === '\\' && quote === '"' && i + 1 < text.length && '"\\$`'.includes(text[i + 1]))
-        current += text[++i];
-      else current += c;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-      active = true;
-    } else if (c === '\\' && i + 1 < text.length) {
-      current += text[++i];
-      active = true;
-    } else if (/\s/.test(c)) {
-      if (active) out.push(current);
-      current = '';
-      active = false;
-    } else {
-      current += c;
-      active = true;
-    }
+  try {
+    return splitShellWords(text, { posixDoubleQuotes: true, strict: true });
+  } catch (error) {
+    if (error instanceof UnterminatedQuoteError)
+      throw new ProxyJumpError(`unterminated ${error.quote} quote in ssh args`);
+    throw error;
   }
-  if (quote) throw new ProxyJumpError(`unterminated ${quote} quote in ssh args`);
-  if (active) out.push(current);
-  return out;
 }
 
 /** The ProxyJump value found in ssh common args, or undefined (also for `ProxyJump=none`). */
