@@ -73,15 +73,11 @@ export class SshConnection implements Connection {
     if (!this.#run.persistentShell) this.capabilities.persistentShell = false;
     // The run's kill signal (a second Ctrl-C) ends every operation still waiting on this host,
     // whether or not its caller passed a signal: a put or a shell round trip on a silent host too.
-    run.signal?.addEventListener(
-      'abort',
-      () =>
-        this.#killAll(
-          connectionError('CANCELLED', this.host, this.#place, 'killed: the run was interrupted'),
-        ),
-      { once: true },
-    );
+    this.#state.onKill.add(this.#onRunKilled);
   }
+
+  readonly #onRunKilled = () =>
+    this.#killAll(connectionError('CANCELLED', this.host, this.#place, 'killed: the run was interrupted'));
 
   #killAll(reason: RunnerError): void {
     for (const kill of [...this.#killers]) kill(reason);
@@ -212,6 +208,7 @@ export class SshConnection implements Connection {
   async close(options: CloseOptions = {}): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#state.onKill.delete(this.#onRunKilled);
     if (options.force) {
       const reason = connectionError(
         'CANCELLED',

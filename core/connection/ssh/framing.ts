@@ -114,10 +114,16 @@ export interface ShellReady {
 
 /** Finds the ready line `TOKEN 0|1 PGID\n` in what the shell printed first (rc files may print before it). */
 export function parseReady(text: string, token: string): ShellReady | undefined {
-  const match = new RegExp(`(?:^|\\n)${token} ([01]) (\\d*)\\n`).exec(text);
-  if (!match) return undefined;
-  const pgid = Number(match[2]);
-  return pgid > 1 ? { base64: match[1] === '1', pgid } : { base64: match[1] === '1' };
+  // Plain string work, no RegExp: one is built per host otherwise (the token is random), and compiling it shows in profiles.
+  let at = text.indexOf(`${token} `);
+  while (at > 0 && text[at - 1] !== '\n') at = text.indexOf(`${token} `, at + 1);
+  if (at < 0) return undefined;
+  const end = text.indexOf('\n', at);
+  if (end < 0) return undefined;
+  const [flag, digits, extra] = text.slice(at + token.length + 1, end).split(' ');
+  if ((flag !== '0' && flag !== '1') || extra !== undefined || !/^\d*$/.test(digits ?? '')) return undefined;
+  const pgid = Number(digits);
+  return pgid > 1 ? { base64: flag === '1', pgid } : { base64: flag === '1' };
 }
 
 /**

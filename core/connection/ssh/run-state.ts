@@ -25,6 +25,13 @@ export interface RunState {
   /** The run's SSH password, asked once. */
   password?: Promise<Secret | undefined>;
   jumps: Map<string, SharedJump>;
+  /**
+   * What each open connection does when the run's kill signal fires. One
+   * listener on the signal calls them all: Node's EventTarget scans its
+   * listeners on every add and remove, so a listener per host (1,000 open at
+   * once) made every command's own add/remove cost grow with the fleet.
+   */
+  onKill: Set<() => void>;
 }
 
 const states = new WeakMap<ConnectionRunOptions, RunState>();
@@ -41,7 +48,16 @@ export function runState(run: ConnectionRunOptions): RunState {
       knownHosts: new KnownHostsStore(files, recordFile),
       keys: new Map(),
       jumps: new Map(),
+      onKill: new Set(),
     };
+    const onKill = state.onKill;
+    run.signal?.addEventListener(
+      'abort',
+      () => {
+        for (const kill of [...onKill]) kill();
+      },
+      { once: true },
+    );
     states.set(run, state);
   }
   return state;
