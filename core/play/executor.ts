@@ -171,6 +171,9 @@ class PlayRun {
     private readonly signal: AbortSignal,
   ) {
     this.killSignal = options.connection.signal ?? new AbortController().signal;
+    // Like the stop signal, it carries a listener per host in flight (a module waiting on it,
+    // e.g. the registration waiter): an API caller's run without one warned of a leak at 11 hosts.
+    setMaxListeners(0, this.killSignal);
     const file = options.playbook.file;
     this.magicVars = {
       playbook_dir: file ? dirname(file) : process.cwd(),

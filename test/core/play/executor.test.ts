@@ -239,6 +239,47 @@ describe('executor', () => {
     expect(fleet.commands.get('db1')).toBeUndefined();
   });
 
+  it('lets every host in flight wait on the signal modules get, with no leak warning from Node', async () => {
+    // A module that waits on ctx.signal, as the registration waiters do: all 20 hosts listen at once.
+    const hosts = names(20);
+    let waiting = 0;
+    let release = () => {};
+    const allWaiting = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const waiter: Plugin = {
+      name: 'waiter',
+      modules: {
+        wait_on_signal: {
+          local: true,
+          async run(ctx) {
+            const onAbort = () => {};
+            ctx.signal.addEventListener('abort', onAbort);
+            if (++waiting === hosts.length) release();
+            await allWaiting;
+            ctx.signal.removeEventListener('abort', onAbort);
+            return { changed: false };
+          },
+        },
+      },
+    };
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      const yaml = ['- hosts: all', '  gather_facts: false', '  tasks:', '    - wait_on_signal: {}', ''].join(
+        '\n',
+      );
+      const { outcome } = await play(yaml, hosts, { plugins: [waiter] });
+      expect(outcome.exitCode).toBe(0);
+      // Node emits 'warning' on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning'))).toEqual([]);
+  });
+
   it('runs checks in their phases, which --start-at-task, --tags and --skip-tags cannot skip', async () => {
     const checks: Plugin = {
       name: 'phase-checks',
