@@ -33,6 +33,8 @@ interface Pending<T> {
   deadline: number;
   resolve(outcome: BatchWaitOutcome<T>): void;
   last?: T;
+  /** Removes this waiter's abort listener: settled waiters must not pile up on a run-wide signal. */
+  unlisten(): void;
 }
 
 export class BatchWaiter<T> {
@@ -50,11 +52,15 @@ export class BatchWaiter<T> {
   wait(id: string, timeoutMs: number, signal?: AbortSignal): Promise<BatchWaitOutcome<T>> {
     const now = this.options.now ?? Date.now;
     return new Promise((resolve) => {
-      const entry: Pending<T> = { id, deadline: now() + timeoutMs, resolve };
+      const onAbort = () => this.#settle(entry, { ok: false, reason: 'interrupted' });
+      const entry: Pending<T> = {
+        id,
+        deadline: now() + timeoutMs,
+        resolve,
+        unlisten: () => signal?.removeEventListener('abort', onAbort),
+      };
       this.#pending.set(id, [...(this.#pending.get(id) ?? []), entry]);
-      signal?.addEventListener('abort', () => this.#settle(entry, { ok: false, reason: 'interrupted' }), {
-        once: true,
-      });
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.#interval = this.options.minIntervalMs ?? 500;
       this.#wake?.();
       if (!this.#running) void this.#loop();
@@ -66,6 +72,7 @@ export class BatchWaiter<T> {
     if (!list?.includes(entry)) return;
     list.splice(list.indexOf(entry), 1);
     if (list.length === 0) this.#pending.delete(entry.id);
+    entry.unlisten();
     entry.resolve(outcome);
   }
 

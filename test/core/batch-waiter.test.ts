@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { BatchWaiter } from '../../core/batch-waiter.js';
 
@@ -57,5 +58,23 @@ describe('batch waiter', () => {
     const pending = waiter.wait('a', 600_000, abort.signal);
     abort.abort();
     expect(await pending).toEqual({ ok: false, reason: 'interrupted' });
+  });
+
+  it('a settled wait leaves no listener on the run-wide signal (a fleet would pile up one per host)', async () => {
+    const waiter = waiterOf(async (ids) =>
+      ids.map((id) => ({
+        id,
+        state: id.startsWith('up') ? 'up' : id.startsWith('broken') ? 'broken' : 'starting',
+      })),
+    );
+    const run = new AbortController();
+    const outcomes = await Promise.all([
+      ...Array.from({ length: 30 }, (_, i) => waiter.wait(`up-${i}`, 600_000, run.signal)),
+      waiter.wait('broken-1', 600_000, run.signal),
+      waiter.wait('never', 20, run.signal),
+    ]);
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(30);
+    expect(outcomes.slice(30).map((o) => o.ok)).toEqual([false, false]);
+    expect(getEventListeners(run.signal, 'abort')).toHaveLength(0);
   });
 });
