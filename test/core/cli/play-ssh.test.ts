@@ -65,7 +65,10 @@ describe.runIf(run)('runner play over real sshd hosts', () => {
   const common = () => ['--host-key-checking', 'strict', '--known-hosts', sshd.knownHostsFile, '--json'];
 
   it('runs every task on every host and reports each host ok', async () => {
-    const result = await runCli(['play', 'site.yml', '-i', 'inventory.yml', ...common()], {
+    // 60 root logins at once (each sources the image's pyenv rc) on a machine other jobs may
+    // saturate: the connect timeout here is a deadline for a starved sshd, not a speed check
+    // (at load 59 the default 10 s ran out "during authentication" for 4 of 60 hosts).
+    const result = await runCli(['play', 'site.yml', '-i', 'inventory.yml', ...common(), '-T', '300'], {
       cwd: dir,
       env: { HOME: dir },
       timeoutMs: 840_000,
