@@ -1,13 +1,11 @@
+import { waitForHostLock } from '../../core/journal/wait-for-lock.js';
 import type { ModuleContext } from '../../core/plugin/types.js';
-import { sleepUnlessAborted } from '../../core/sleep.js';
 import { readAgentState } from './agent-state-read.js';
 import { opsworksSdk } from './aws-sdk.js';
 import { removeTempDirCommand } from './install-script.js';
 import { reconcileHost } from './journal/reconcile.js';
 import type { RegisterOptions } from './options.js';
 import type { RegisterPlay } from './play-context.js';
-
-const LOCK_POLL_MS = 500;
 
 export type Claim = { ok: true; waitedFor?: string; reconciled: string[] } | { ok: false; reason: string };
 
@@ -20,16 +18,13 @@ export async function claimHost(ctx: ModuleContext, play: RegisterPlay, o: Regis
   const record = play.ledger.host(ctx.host);
   let waitedFor: string | undefined;
   if (!record.locked) {
-    const locks = play.ledger.locks(o);
-    const deadline = Date.now() + o.waitTimeoutMs;
-    for (;;) {
-      const got = await locks.acquire(ctx.host);
-      if (got.ok) break;
-      waitedFor ??= `run ${got.holder.run} (pid ${got.holder.pid} on ${got.holder.machine})`;
-      if (Date.now() > deadline || ctx.signal.aborted)
-        return { ok: false, reason: `another run owns this host on stack ${o.stackId}: ${waitedFor}` };
-      await sleepUnlessAborted(LOCK_POLL_MS, ctx.signal);
-    }
+    const claim = await waitForHostLock(play.ledger.locks(o), ctx.host, {
+      timeoutMs: o.waitTimeoutMs,
+      signal: ctx.signal,
+      where: `on stack ${o.stackId}`,
+    });
+    if (!claim.ok) return claim;
+    waitedFor = claim.waitedFor;
     record.locked = true;
     record.options ??= o;
   }

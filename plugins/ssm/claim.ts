@@ -1,11 +1,9 @@
+import { type LockWait, waitForHostLock } from '../../core/journal/wait-for-lock.js';
 import type { ModuleContext } from '../../core/plugin/types.js';
-import { sleepUnlessAborted } from '../../core/sleep.js';
 import type { SsmOptions } from './options.js';
 import type { SsmHostRecord, SsmPlay } from './play.js';
 
-const LOCK_POLL_MS = 500;
-
-export type SsmClaim = { ok: true; waitedFor?: string } | { ok: false; reason: string };
+export type SsmClaim = LockWait;
 
 /**
  * Before the host's state is read: take its lock for the region's SSM,
@@ -20,19 +18,13 @@ export async function claimHost(
   o: SsmOptions,
 ): Promise<SsmClaim> {
   if (record.locked) return { ok: true };
-  const locks = play.locks(o);
-  const deadline = Date.now() + o.waitTimeoutMs;
-  let waitedFor: string | undefined;
-  for (;;) {
-    const got = await locks.acquire(ctx.host);
-    if (got.ok) break;
-    waitedFor ??= `run ${got.holder.run} (pid ${got.holder.pid} on ${got.holder.machine})`;
-    if (Date.now() > deadline || ctx.signal.aborted)
-      return { ok: false, reason: `another run owns this host in SSM ${o.region}: ${waitedFor}` };
-    await sleepUnlessAborted(LOCK_POLL_MS, ctx.signal);
-  }
-  record.locked = true;
-  return { ok: true, ...(waitedFor ? { waitedFor } : {}) };
+  const claim = await waitForHostLock(play.locks(o), ctx.host, {
+    timeoutMs: o.waitTimeoutMs,
+    signal: ctx.signal,
+    where: `in SSM ${o.region}`,
+  });
+  if (claim.ok) record.locked = true;
+  return claim;
 }
 
 /** Lets the host go (when it ends, whatever happened). */
