@@ -70,8 +70,9 @@ export async function main(argv: string[], io?: Partial<CliIO>): Promise<number>
   registerDocCommand(program, cli);
   registerCompletionCommand(program, cli);
   if (wantsPluginCommands(argv)) {
-    const { builtinPlugins } = await import('../builtins.js');
-    for (const plugin of await builtinPlugins()) plugin.cli?.(program);
+    // Each plugin's flags and subcommands come from a light file of its own: not the plugin.
+    const { builtinCli } = await import('../builtins.js');
+    for (const cli of await builtinCli()) cli(program);
   }
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
 

@@ -16,8 +16,20 @@ export async function resolvePlaybook(
   registry: PluginRegistry,
   cwd: string,
 ): Promise<PlaybookDefinition> {
-  const named = registry.playbooks.get(spec);
   const file = resolve(cwd, spec);
+  const playbook = await resolveFile(spec, file, registry);
+  // Built-in plugins load when used: the ones this playbook's tasks and checks need, before it is checked.
+  await registry.loadFor(playbook);
+  return playbook;
+}
+
+async function resolveFile(
+  spec: string,
+  file: string,
+  registry: PluginRegistry,
+): Promise<PlaybookDefinition> {
+  if (!existsSync(file)) await registry.loadNamed('playbooks', spec);
+  const named = registry.playbooks.get(spec);
   if (named && !existsSync(file)) return named.value;
   const ext = extname(file);
   if (['.ts', '.mts', '.js', '.mjs'].includes(ext)) {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { builtinPlugins } from '../builtins.js';
+import { registerBuiltins } from '../builtins.js';
 import type { RunnerConfig } from '../config/define-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { DEFAULTS } from '../config/schema.js';
@@ -52,6 +52,8 @@ export interface RunPlayOptions extends RunChoices {
   password?: Secret;
   becomePassword?: Secret;
   reporters: Reporter[];
+  /** The project `runner play` already loaded (for its reporters): not loaded twice. */
+  project?: LoadedProject;
   /** Extra plugin objects (programmatic use and tests). */
   plugins?: Plugin[];
   /** Stops new work (first Ctrl-C). */
@@ -77,7 +79,7 @@ export async function loadProject(options: {
 }): Promise<LoadedProject> {
   const loaded = await loadConfig({ cwd: options.cwd, file: options.configFile });
   const registry = new PluginRegistry();
-  for (const plugin of await builtinPlugins()) registry.register(plugin);
+  await registerBuiltins(registry); // by manifest: each loads when a play uses it
   for (const spec of loaded.config.plugins ?? []) registry.register(await loadPluginSpec(spec, loaded.dir));
   for (const plugin of options.plugins ?? []) registry.register(plugin);
   return { config: loaded.config, configFile: loaded.file, configDir: loaded.dir, registry };
@@ -86,10 +88,12 @@ export async function loadProject(options: {
 /** The whole of `runner play`: config, plugins, inventory, playbook, run, recap. */
 export async function runPlay(options: RunPlayOptions): Promise<RunOutcome> {
   const cwd = options.cwd ?? process.cwd();
-  const project = await loadProject({ cwd, configFile: options.configFile, plugins: options.plugins });
+  const project =
+    options.project ?? (await loadProject({ cwd, configFile: options.configFile, plugins: options.plugins }));
   const { config, registry } = project;
   const warn = options.onWarning ?? (() => {});
   const playbook = options.playbookDefinition ?? (await resolvePlaybook(options.playbook, registry, cwd));
+  if (options.playbookDefinition) await registry.loadFor(playbook);
   const vouchedKnownHosts: string[] = [];
   const inventory = await loadRunInventory(project, options, playbook, vouchedKnownHosts);
   // Checked before the run: a known_hosts file the user named and that is not there is a typo, not "no keys".

@@ -15,6 +15,7 @@ import {
   toPlain,
   type Vars,
 } from '../../core/inventory/index.js';
+import { acceptsAwsEc2Inventory } from './accepts.js';
 import { readAwsEc2Config } from './config.js';
 import { instanceVars } from './instance-vars.js';
 
@@ -29,9 +30,6 @@ import { instanceVars } from './instance-vars.js';
  */
 export type Ec2ClientFactory = (region: string) => EC2Client | Promise<EC2Client>;
 
-const FILE_NAME = /aws_ec2\.ya?ml$/;
-const PLUGIN_LINE = /^plugin:\s*['"]?(?:amazon\.aws\.)?aws_ec2['"]?\s*(?:#.*)?$/m;
-
 export function createAwsEc2InventorySource(
   clientFactory: Ec2ClientFactory = async (region) =>
     new (await import('@aws-sdk/client-ec2')).EC2Client({ region }),
@@ -39,9 +37,7 @@ export function createAwsEc2InventorySource(
   const source: InventorySourcePlugin = {
     name: 'aws_ec2',
     fileNames: '*aws_ec2.yml or *aws_ec2.yaml',
-    accepts(path: string, head: string): boolean {
-      return FILE_NAME.test(path) && PLUGIN_LINE.test(head);
-    },
+    accepts: acceptsAwsEc2Inventory,
     async load(path: string, into: InventoryData, ctx: InventorySourceContext): Promise<void> {
       const text = await readFile(path, 'utf8');
       const config = readAwsEc2Config(toPlain(loadYamlOrJson(text, path).value), path);

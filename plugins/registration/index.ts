@@ -20,7 +20,5 @@ export default definePlugin({
     register_wait: registerWait,
   } as Record<string, ModuleDefinition<unknown>>,
   playbooks: { register: registerPlaybook },
-  cli: (program) => {
-    addServiceOptions(program);
-  },
+  cli: addServiceOptions,
 });

@@ -1,5 +1,5 @@
 import { definePlugin } from '../../core/plugin/define-plugin.js';
-import { registerSandboxCommands } from '../../sandbox/cli.js';
+import { sandboxCli } from './cli.js';
 import { keepSandboxes, releaseSandboxes, sandboxInventorySource } from './source.js';
 
 /**
@@ -16,7 +16,5 @@ export default definePlugin({
     afterPlay: () => releaseSandboxes(),
   },
   // `runner sandbox start|status|reset`
-  cli: (program) => {
-    registerSandboxCommands(program);
-  },
+  cli: sandboxCli,
 });

@@ -15,6 +15,7 @@ import {
   toPlain,
 } from '../../core/inventory/index.js';
 import type { Sandbox } from '../../sandbox/index.js';
+import { acceptsSandboxInventory } from './accepts.js';
 
 /**
  * `plugin: runner_sandbox`: an inventory that starts the sandbox inside the
@@ -31,8 +32,6 @@ import type { Sandbox } from '../../sandbox/index.js';
  *   dir: .runner-sandbox
  *   hosts: 6
  */
-const FILE_NAME = /(^|[/.])sandbox\.ya?ml$/;
-const PLUGIN_LINE = /^plugin:\s*['"]?runner_sandbox['"]?\s*(?:#.*)?$/m;
 
 const configSchema = z
   .object({
@@ -112,9 +111,7 @@ async function start(config: SandboxInventoryConfig, dir: string): Promise<Sandb
 export const sandboxInventorySource: InventorySourcePlugin = {
   name: 'runner_sandbox',
   fileNames: 'sandbox.yml, sandbox.yaml, *.sandbox.yml or *.sandbox.yaml',
-  accepts(path, head) {
-    return FILE_NAME.test(path) && PLUGIN_LINE.test(head);
-  },
+  accepts: acceptsSandboxInventory,
   async load(path: string, into: InventoryData, ctx: InventorySourceContext): Promise<void> {
     const config = readSandboxConfig(await readFile(path, 'utf8'), path);
     const dir = isAbsolute(config.dir) ? config.dir : resolve(ctx.cwd, config.dir);

@@ -34,8 +34,8 @@ export function registerCompletionCommand(program: Command, io: CliIO): void {
           `completion: unknown shell "${shell}" (expected ${SHELLS.join(', ')})`,
         );
       }
-      const { builtinPlugins } = await import('../../builtins.js');
-      const playbooks = (await builtinPlugins()).flatMap((p) => Object.keys(p.playbooks ?? {}));
+      const { builtinManifests } = await import('../../builtins.js');
+      const playbooks = builtinManifests().flatMap((m) => m.playbooks);
       io.stdout.write(completionScript(shell as Shell, { commands: commandsOf(program), playbooks }));
     });
 }

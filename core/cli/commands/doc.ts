@@ -14,6 +14,7 @@ export function registerDocCommand(program: Command, io: CliIO): void {
       const { moduleDoc, formatModuleDoc } = await import('../../plugin/module-doc.js');
       const { RunnerError } = await import('../../errors.js');
       const { registry } = await loadProject({ cwd: process.cwd(), configFile: flags.config });
+      await registry.loadAll();
       if (name === undefined) {
         // Checks run as modules under `check:<phase>:<name>` keys; they are not for playbooks.
         const rows = [...registry.modules.entries()]

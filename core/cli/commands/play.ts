@@ -115,6 +115,7 @@ export function registerPlayCommand(program: Command, io: CliIO): void {
     const password = flags.askPass ? await promptSecret('SSH password: ') : undefined;
     const becomePassword = flags.askBecomePass ? await promptSecret('BECOME password: ') : undefined;
     const project = await loadProject({ cwd, configFile: flags.config });
+    if (project.config.reporter) await project.registry.loadNamed('reporters', project.config.reporter);
     const reporters = await selectReporters(
       {
         json: flags.json === true,
@@ -140,6 +141,7 @@ export function registerPlayCommand(program: Command, io: CliIO): void {
         inventories: flags.inventory,
         cwd,
         configFile: flags.config,
+        project,
         limit: flags.limit,
         scope,
         forks: flags.forks,

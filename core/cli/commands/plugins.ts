@@ -12,6 +12,7 @@ export function registerPluginsCommand(program: Command, io: CliIO): void {
     .action(async (flags: { config?: string; json?: boolean }) => {
       const { loadProject } = await import('../../play/run-play.js');
       const { registry } = await loadProject({ cwd: process.cwd(), configFile: flags.config });
+      await registry.loadAll();
       const rows = registry.plugins.map((p) => ({
         name: p.name,
         version: p.version,
