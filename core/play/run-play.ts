@@ -13,10 +13,6 @@ import { loadInventory } from '../inventory/index.js';
 import { originText, varOrigin } from '../inventory/origin.js';
 import { selectHosts } from '../inventory/patterns.js';
 import type { Vars } from '../inventory/types.js';
-import { journalBackend } from '../journal/backend.js';
-import { OutcomeJournal } from '../journal/outcomes.js';
-import { newRunId } from '../journal/run-journal.js';
-import { defaultJournalDir } from '../journal/store.js';
 import { EventHub } from '../output/emitter.js';
 import type { Reporter } from '../output/events.js';
 import { loadPluginSpec } from '../plugin/loader.js';
@@ -102,16 +98,33 @@ export async function runPlay(options: RunPlayOptions): Promise<RunOutcome> {
     ...(options.knownHosts ?? []).map((f) => existingFile(f, cwd, '--known-hosts')),
   ];
   // A shared or sharded run journals each host's outcome, for `runner recap` across shards.
+  // Its code loads only for such a run: a plain play does not compile the journal at start-up.
+  const journal =
+    options.scope && (options.scope.id || options.scope.journal || options.scope.attempt)
+      ? await loadJournal()
+      : undefined;
   const scope: RunScope | undefined =
-    options.scope && (options.scope.id || options.scope.journal)
-      ? { ...options.scope, attempt: options.scope.attempt ?? newRunId() }
+    journal && options.scope && (options.scope.id || options.scope.journal)
+      ? { ...options.scope, attempt: options.scope.attempt ?? journal.newRunId() }
       : options.scope;
-  const backend = scope?.attempt
-    ? journalBackend(scope.journal ?? defaultJournalDir(), { group: scope.id, shard: scope.shard })
-    : undefined;
-  const outcomes = backend
-    ? [new OutcomeJournal(backend.store, scope!.attempt!, { group: scope!.id, shard: scope!.shard }, warn)]
-    : [];
+  const backend =
+    journal && scope?.attempt
+      ? journal.journalBackend(scope.journal ?? journal.defaultJournalDir(), {
+          group: scope.id,
+          shard: scope.shard,
+        })
+      : undefined;
+  const outcomes =
+    journal && backend
+      ? [
+          new journal.OutcomeJournal(
+            backend.store,
+            scope!.attempt!,
+            { group: scope!.id, shard: scope!.shard },
+            warn,
+          ),
+        ]
+      : [];
   const hub = new EventHub([...options.reporters, ...outcomes]);
   // Ctrl-C is acknowledged in every view at once, not only when the next task ends.
   const onStop = () => hub.emit({ type: 'run.interrupt', stage: 'stop' });
@@ -168,6 +181,16 @@ export async function runPlay(options: RunPlayOptions): Promise<RunOutcome> {
     await hub.close();
     backend?.close();
   }
+}
+
+async function loadJournal() {
+  const [{ journalBackend }, { OutcomeJournal }, { newRunId }, { defaultJournalDir }] = await Promise.all([
+    import('../journal/backend.js'),
+    import('../journal/outcomes.js'),
+    import('../journal/run-journal.js'),
+    import('../journal/store.js'),
+  ]);
+  return { journalBackend, OutcomeJournal, newRunId, defaultJournalDir };
 }
 
 /** The run's inventory: -i sources, else the config's; group_vars beside the playbook too. */
