@@ -1,5 +1,5 @@
 import { RunnerError } from '../errors.js';
-import { ascii, type Inventory } from './model.js';
+import type { Inventory } from './model.js';
 import { hasNoKeys } from './precedence.js';
 import type { Vars } from './types.js';
 
@@ -87,7 +87,8 @@ export function* inventoryListChunks(inv: Inventory): Generator<string> {
     return chunk;
   };
   const groups = listGroups(inv);
-  const names = [...groups.keys(), '_meta'].sort(ascii);
+  // Default sort: UTF-16 code units, Python's order for names within the BMP.
+  const names = [...groups.keys(), '_meta'].sort();
   push('{');
   for (const [i, name] of names.entries()) {
     push(`${i === 0 ? '' : ','}\n    ${JSON.stringify(name)}: `);
@@ -95,25 +96,24 @@ export function* inventoryListChunks(inv: Inventory): Generator<string> {
       push(indent(JSON.stringify(groups.get(name), null, 4), '    '));
       continue;
     }
-    // Hosts that share their groups share one vars object: its text is made once.
+    // Hosts that share their groups share one vars object: its text is made once
+    // ('' for an object without vars: such hosts are left out, as Ansible does).
     const textOf = new Map<object, string>();
-    const hosts = inv.hostsOf('all').filter((h) => !hasNoKeys(inv.hostVarsShared(h)));
-    if (hosts.length === 0) {
-      push('{\n        "hostvars": {}\n    }');
-      continue;
-    }
-    push('{\n        "hostvars": {');
-    for (const [j, host] of hosts.sort(ascii).entries()) {
+    let opened = false;
+    push('{\n        "hostvars": ');
+    for (const host of [...inv.hostsOf('all')].sort()) {
       const vars = inv.hostVarsShared(host);
       let text = textOf.get(vars);
       if (text === undefined) {
-        text = indent(JSON.stringify(sortKeys(vars), null, 4), '            ');
+        text = hasNoKeys(vars) ? '' : indent(JSON.stringify(sortKeys(vars), null, 4), '            ');
         textOf.set(vars, text);
       }
-      push(`${j === 0 ? '' : ','}\n            ${JSON.stringify(host)}: ${text}`);
+      if (text === '') continue;
+      push(`${opened ? ',' : '{'}\n            ${JSON.stringify(host)}: ${text}`);
+      opened = true;
       if (size >= CHUNK_CHARS) yield take();
     }
-    push('\n        }\n    }');
+    push(opened ? '\n        }\n    }' : '{}\n    }');
   }
   push('\n}');
   yield take();
