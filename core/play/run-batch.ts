@@ -69,8 +69,10 @@ export async function runBatch(options: RunBatchOptions): Promise<void> {
   let outcome: Awaited<ReturnType<NonNullable<Connection['execBatch']>>>;
   try {
     outcome = await connection.execBatch(commands, { become: first.become, signal: options.signal });
-  } catch {
-    return; // Nothing ran (killed before the write): each task meets it in runTask.
+  } catch (error) {
+    // Nothing ran (sudo refused the password, the run was killed): the first task fails with it, as
+    // its exec would have, and is not tried again (a second sudo with a wrong password).
+    outcome = { results: [], error: error as Error };
   }
   if (!outcome) return;
   host.batched ??= new Map();
