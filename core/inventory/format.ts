@@ -1,5 +1,6 @@
 import { RunnerError } from '../errors.js';
-import type { Inventory } from './model.js';
+import { ascii, type Inventory } from './model.js';
+import { hasNoKeys } from './precedence.js';
 import type { Vars } from './types.js';
 
 /**
@@ -24,7 +25,18 @@ export function toAnsibleList(inv: Inventory): AnsibleList {
 
 /** The --list shape; `varsOf` may return shared objects when the caller copies them (as sortKeys does). */
 function buildList(inv: Inventory, varsOf: (host: string) => Readonly<Vars>): AnsibleList {
-  const results: Record<string, unknown> = {};
+  const results = groupEntries(inv);
+  const hostvars: Record<string, Vars> = {};
+  for (const host of inv.hostsOf('all')) {
+    const vars = varsOf(host);
+    if (!hasNoKeys(vars)) hostvars[host] = vars;
+  }
+  return { ...results, _meta: { hostvars } } as AnsibleList;
+}
+
+/** The groups of --list, in Ansible's walk order: empty ones left out. */
+function groupEntries(inv: Inventory): Record<string, AnsibleListGroup> {
+  const results: Record<string, AnsibleListGroup> = {};
   const seen = new Set<string>();
   const format = (name: string): void => {
     const group = inv.group(name)!;
@@ -43,30 +55,85 @@ function buildList(inv: Inventory, varsOf: (host: string) => Readonly<Vars>): An
     if (Object.keys(entry).length === 0) delete results[name];
   };
   format('all');
-  const hostvars: Record<string, Vars> = {};
-  for (const host of inv.hostsOf('all')) {
-    const vars = varsOf(host);
-    if (Object.keys(vars).length > 0) hostvars[host] = vars;
-  }
-  return { ...results, _meta: { hostvars } } as AnsibleList;
+  return results;
 }
 
 /** `ansible-inventory --list` text: keys sorted at every level, 4-space indent. */
 export function formatInventoryList(inv: Inventory): string {
-  // Hosts that share their groups share one vars object: sort each object once, not once per host.
-  const sorted = new Map<object, unknown>();
-  const list = buildList(inv, (host) => {
-    const vars = inv.hostVarsShared(host);
-    let out = sorted.get(vars);
-    if (!out) {
-      out = sortKeys(vars);
-      sorted.set(vars, out);
+  return [...inventoryListChunks(inv)].join('');
+}
+
+const CHUNK_CHARS = 64 * 1024;
+
+/**
+ * The same text in pieces of about 64 KiB, to write as it is made: at
+ * 100,000 hosts the text is 27 MB, and holding it whole (then a 27 MB
+ * buffer to write it) cost as much as making it. Byte for byte what
+ * `JSON.stringify(list, null, 4)` gives with keys sorted by code unit, as
+ * Python's `sort_keys` sorts them (so host "10" comes before host "9", as
+ * ansible-inventory prints; a JS object would put integer-like keys first).
+ */
+export function* inventoryListChunks(inv: Inventory): Generator<string> {
+  let parts: string[] = [];
+  let size = 0;
+  const push = (text: string) => {
+    parts.push(text);
+    size += text.length;
+  };
+  const take = () => {
+    const chunk = parts.join('');
+    parts = [];
+    size = 0;
+    return chunk;
+  };
+  const groups = listGroups(inv);
+  const names = [...groups.keys(), '_meta'].sort(ascii);
+  push('{');
+  for (const [i, name] of names.entries()) {
+    push(`${i === 0 ? '' : ','}\n    ${JSON.stringify(name)}: `);
+    if (name !== '_meta') {
+      push(indent(JSON.stringify(groups.get(name), null, 4), '    '));
+      continue;
     }
-    return out as Vars;
-  });
-  const { _meta, ...groups } = list;
-  const top = { ...(sortKeys(groups) as object), _meta: { hostvars: sortKeysShallow(_meta.hostvars) } };
-  return JSON.stringify(sortKeysShallow(top), null, 4);
+    // Hosts that share their groups share one vars object: its text is made once.
+    const textOf = new Map<object, string>();
+    const hosts = inv.hostsOf('all').filter((h) => !hasNoKeys(inv.hostVarsShared(h)));
+    if (hosts.length === 0) {
+      push('{\n        "hostvars": {}\n    }');
+      continue;
+    }
+    push('{\n        "hostvars": {');
+    for (const [j, host] of hosts.sort(ascii).entries()) {
+      const vars = inv.hostVarsShared(host);
+      let text = textOf.get(vars);
+      if (text === undefined) {
+        text = indent(JSON.stringify(sortKeys(vars), null, 4), '            ');
+        textOf.set(vars, text);
+      }
+      push(`${j === 0 ? '' : ','}\n            ${JSON.stringify(host)}: ${text}`);
+      if (size >= CHUNK_CHARS) yield take();
+    }
+    push('\n        }\n    }');
+  }
+  push('\n}');
+  yield take();
+}
+
+/** The --list entry of every group that has hosts or children, keys in sorted order. */
+function listGroups(inv: Inventory): Map<string, AnsibleListGroup> {
+  const entries = new Map<string, AnsibleListGroup>();
+  for (const [name, { children, hosts }] of Object.entries(groupEntries(inv))) {
+    const sorted: AnsibleListGroup = {};
+    if (children) sorted.children = children;
+    if (hosts) sorted.hosts = hosts;
+    entries.set(name, sorted);
+  }
+  return entries;
+}
+
+/** Text of a value nested under `pad`: every line after the first moves right. */
+function indent(json: string, pad: string): string {
+  return json.includes('\n') ? json.replaceAll('\n', `\n${pad}`) : json;
 }
 
 /** `ansible-inventory --host <name>` text. */
@@ -93,13 +160,6 @@ export function formatInventoryGraph(inv: Inventory, start = 'all'): string {
   };
   walk(start, 0, new Set([start]));
   return lines.join('\n');
-}
-
-/** Keys sorted at the top level only, the values kept as they are (already sorted). */
-function sortKeysShallow(value: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = Object.create(null);
-  for (const k of Object.keys(value).sort()) out[k] = value[k];
-  return out;
 }
 
 export function sortKeys(value: unknown): unknown {

@@ -63,7 +63,13 @@ export { ansibleBoolean, connectionVars } from './connection-vars.js';
 export type { Where } from './data.js';
 export { addChild, addGroup, addHost, createInventoryData, setGroupVar, setHostVar } from './data.js';
 export type { AnsibleList, AnsibleListGroup } from './format.js';
-export { formatInventoryGraph, formatInventoryHost, formatInventoryList, toAnsibleList } from './format.js';
+export {
+  formatInventoryGraph,
+  formatInventoryHost,
+  formatInventoryList,
+  inventoryListChunks,
+  toAnsibleList,
+} from './format.js';
 export { expandHostPattern, expandHostRange, parseAddress } from './host-range.js';
 export type { MagicVars } from './model.js';
 export { Inventory } from './model.js';

@@ -1,5 +1,5 @@
 import { RunnerError } from '../errors.js';
-import { groupVarsFor, merge } from './precedence.js';
+import { groupVarsFor, hasNoKeys, merge } from './precedence.js';
 import { resolveTemplates } from './templar.js';
 import type { InventoryData, InventoryGroup, Vars, VarsFileLayer } from './types.js';
 
@@ -17,18 +17,20 @@ export interface MagicVars {
 }
 
 export class Inventory {
-  readonly #hosts: ReadonlyMap<string, { name: string; vars: Vars }>;
+  /** One record per host: 100,000 hosts make one map, not one per question asked of them. */
+  readonly #hosts: ReadonlyMap<string, HostRecord>;
   readonly #groups: ReadonlyMap<string, InventoryGroup>;
   readonly #layers: readonly VarsFileLayer[];
   readonly #sourceFiles: readonly string[];
   readonly #parents = new Map<string, string[]>();
-  readonly #directGroups = new Map<string, string[]>();
   readonly #depth = new Map<string, number>();
   readonly #ancestors = new Map<string, Set<string>>();
+  /** Sorted groups (ancestors included), keyed by the direct groups' names. */
   readonly #hostGroups = new Map<string, string[]>();
-  readonly #varsCache = new Map<string, Vars>();
   readonly #groupVarsCache = new Map<string, Vars>();
   readonly #groupHostsCache = new Map<string, string[]>();
+  /** Bumped by each hostsOf walk; a host whose record holds the current value was seen. */
+  #walk = 0;
 
   constructor(data: InventoryData) {
     const groups = new Map<string, InventoryGroup>();
@@ -42,7 +44,10 @@ export class Inventory {
     if (!all.children.includes('ungrouped') && !isChildOfAny(groups, 'ungrouped'))
       all.children.push('ungrouped');
     this.#groups = groups;
-    this.#hosts = new Map([...data.hosts].map(([k, h]) => [k, { name: h.name, vars: { ...h.vars } }]));
+    const hosts = new Map<string, HostRecord>();
+    for (const [k, h] of data.hosts)
+      hosts.set(k, { vars: hasNoKeys(h.vars) ? NO_VARS : { ...h.vars }, direct: NO_GROUPS, walk: 0 });
+    this.#hosts = hosts;
     this.#layers = data.varsFiles ?? [];
     this.#sourceFiles = data.sourceFiles ?? [];
     this.#reconcile(groups);
@@ -62,19 +67,36 @@ export class Inventory {
     const ungrouped = groups.get('ungrouped')!;
     const leave = new Set<string>();
     const join: string[] = [];
-    for (const host of this.#hosts.keys()) {
-      const mine = this.#groupsOfUncached(host);
-      if (mine.includes('ungrouped')) {
-        if (mine.some((g) => g !== 'all' && g !== 'ungrouped')) leave.add(host);
-      } else if (mine.length === 0 || (mine.length === 1 && mine[0] === 'all')) {
-        join.push(host);
-      }
+    for (const [host, { direct }] of this.#hosts) {
+      if (direct.every((g) => g === 'all')) join.push(host);
+      else if (this.#inUngroupedAndElsewhere(direct)) leave.add(host);
     }
     // Indexed again only when `ungrouped` changed (a second pass over 100,000 hosts costs as much as the first).
     if (leave.size === 0 && join.length === 0) return;
     if (leave.size > 0) ungrouped.hosts = ungrouped.hosts.filter((h) => !leave.has(h));
     ungrouped.hosts.push(...join);
     this.#indexDirectGroups();
+  }
+
+  /**
+   * Ansible's test on host.get_groups() (direct groups and their ancestors):
+   * in `ungrouped` and in some group other than `all` and `ungrouped`. Asked
+   * of the direct groups and the cached ancestor sets, so that reconciling
+   * 100,000 hosts builds no per-host list.
+   */
+  #inUngroupedAndElsewhere(direct: readonly string[]): boolean {
+    let ungrouped = false;
+    let elsewhere = false;
+    const see = (g: string) => {
+      if (g === 'ungrouped') ungrouped = true;
+      else if (g !== 'all') elsewhere = true;
+    };
+    for (const g of direct) {
+      see(g);
+      for (const a of this.ancestorsOf(g)) see(a);
+      if (ungrouped && elsewhere) return true;
+    }
+    return false;
   }
 
   #indexParents(): void {
@@ -89,13 +111,15 @@ export class Inventory {
   }
 
   #indexDirectGroups(): void {
-    this.#directGroups.clear();
     this.#ancestors.clear();
+    for (const record of this.#hosts.values()) record.direct = NO_GROUPS;
     for (const g of this.#groups.values()) {
+      // Most hosts are in one group: they share that group's one-name list.
+      const only: readonly string[] = [g.name];
       for (const h of g.hosts) {
-        const list = this.#directGroups.get(h);
-        if (list) list.push(g.name);
-        else this.#directGroups.set(h, [g.name]);
+        const record = this.#hosts.get(h);
+        if (!record) continue; // a group member that was never added as a host (hand-built data)
+        record.direct = record.direct.length === 0 ? only : [...record.direct, g.name];
       }
     }
   }
@@ -146,13 +170,13 @@ export class Inventory {
       }
     }
     const hosts: string[] = [];
-    const seenHosts = new Set<string>();
+    const walk = ++this.#walk;
     for (const g of order) {
       for (const h of this.#groups.get(g)?.hosts ?? []) {
-        if (!seenHosts.has(h)) {
-          seenHosts.add(h);
-          hosts.push(h);
-        }
+        const record = this.#hosts.get(h);
+        if (record?.walk === walk) continue;
+        if (record) record.walk = walk;
+        hosts.push(h);
       }
     }
     this.#groupHostsCache.set(group, hosts);
@@ -187,9 +211,9 @@ export class Inventory {
     return this.#groups.get(group)?.priority ?? 1;
   }
 
-  #groupsOfUncached(host: string): string[] {
+  #groupsOfDirect(direct: readonly string[]): string[] {
     const out = new Set<string>();
-    for (const g of this.#directGroups.get(host) ?? []) {
+    for (const g of direct) {
       out.add(g);
       for (const a of this.ancestorsOf(g)) out.add(a);
     }
@@ -198,14 +222,15 @@ export class Inventory {
 
   /** Every group the host is in, directly or through a child group, `all` included; ASCII order. */
   groupsOf(host: string): string[] {
-    this.#requireHost(host);
-    return [...this.#groupsSorted(host)];
+    return [...this.#groupsSorted(this.#record(host).direct)];
   }
 
-  #requireHost(host: string): void {
-    if (!this.#hosts.has(host)) {
+  #record(host: string): HostRecord {
+    const record = this.#hosts.get(host);
+    if (!record) {
       throw new RunnerError('INVENTORY_INVALID', `host "${host}" is not in the inventory`, { host });
     }
+    return record;
   }
 
   /**
@@ -222,21 +247,20 @@ export class Inventory {
    * calls, so it must never be changed.
    */
   hostVarsShared(host: string): Readonly<Vars> {
-    this.#requireHost(host);
-    let vars = this.#varsCache.get(host);
+    const record = this.#record(host);
+    let vars = record.merged;
     if (!vars) {
-      const fromGroups = this.#groupVars(this.#groupsSorted(host));
-      const own = this.#hosts.get(host)!.vars;
-      const files = this.#layers.map((layer) => layer.hosts.get(host)).filter((v) => v !== undefined);
+      const fromGroups = this.#groupVars(this.#groupsSorted(record.direct));
+      const own = record.vars;
       // Most hosts of a large fleet have no vars of their own: they share their groups' object.
-      if (Object.keys(own).length === 0 && files.length === 0) vars = fromGroups;
+      if (hasNoKeys(own) && !this.#layers.some((layer) => layer.hosts.has(host))) vars = fromGroups;
       else {
         vars = {};
         merge(vars, fromGroups);
         merge(vars, own);
-        for (const v of files) merge(vars, v);
+        for (const layer of this.#layers) merge(vars, layer.hosts.get(host));
       }
-      this.#varsCache.set(host, vars);
+      record.merged = vars;
     }
     return vars;
   }
@@ -258,19 +282,24 @@ export class Inventory {
     return vars;
   }
 
-  #groupsSorted(host: string): string[] {
-    let groups = this.#hostGroups.get(host);
+  /**
+   * A host's groups depend only on its direct groups: hosts with the same
+   * direct groups (most of a fleet, often one group each) share one list,
+   * so 100,000 hosts do not make 100,000 lists.
+   */
+  #groupsSorted(direct: readonly string[]): string[] {
+    const key = direct.length === 1 ? direct[0]! : direct.join('\0');
+    let groups = this.#hostGroups.get(key);
     if (!groups) {
-      groups = this.#groupsOfUncached(host).sort(ascii);
-      this.#hostGroups.set(host, groups);
+      groups = this.#groupsOfDirect(direct).sort(ascii);
+      this.#hostGroups.set(key, groups);
     }
     return groups;
   }
 
   /** The host's own inventory-file vars (not its groups', not host_vars/), for origin lookups. */
   ownVars(host: string): Readonly<Vars> {
-    this.#requireHost(host);
-    return this.#hosts.get(host)!.vars;
+    return this.#record(host).vars;
   }
 
   /** The group_vars/ and host_vars/ layers, in precedence order (later wins). */
@@ -302,6 +331,20 @@ export class Inventory {
     return resolveTemplates(vars, { ...magic, ...vars }) as Vars;
   }
 }
+
+interface HostRecord {
+  /** The host's own inventory-file vars. */
+  readonly vars: Readonly<Vars>;
+  /** Its direct groups, in the order the groups were defined. */
+  direct: readonly string[];
+  /** Its merged vars, once asked (possibly shared with hosts of the same groups). */
+  merged?: Readonly<Vars>;
+  /** The last hostsOf walk that listed it. */
+  walk: number;
+}
+
+const NO_VARS: Readonly<Vars> = Object.freeze({});
+const NO_GROUPS: readonly string[] = Object.freeze([]);
 
 export function ascii(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

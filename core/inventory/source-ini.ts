@@ -118,8 +118,9 @@ export function readIniInventory(
         if (eq === -1) fail(`expected key=value host variable after the host name, got "${t}"`);
         vars.push([t.slice(0, eq), iniValue(t.slice(eq + 1))]);
       }
+      const at = where();
       for (const host of expanded.hosts) {
-        addHost(data, host, group, expanded.port, where());
+        addHost(data, host, group, expanded.port, at);
         for (const [k, v] of vars) setHostVar(data, host, k, v);
       }
     } else if (state === 'vars') {

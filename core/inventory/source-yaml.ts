@@ -154,8 +154,11 @@ class GroupReader {
         throw new RunnerError(e.code, e.message, { ...this.where(path), cause: e });
       throw e;
     }
+    // Located once per pattern, not per host: a 100,000-host range made this YAML
+    // lookup (a walk from the document's root) the largest cost of loading.
+    const where = this.where(path);
     for (const host of expanded.hosts) {
-      addHost(this.data, host, group, expanded.port, this.where(path));
+      addHost(this.data, host, group, expanded.port, where);
       for (const [k, v] of vars) setHostVar(this.data, host, keyText(k), toPlain(v));
     }
   }

@@ -23,14 +23,14 @@ export async function loadVarsLayer(
 ): Promise<VarsFileLayer> {
   return {
     dir,
-    groups: await loadKind(join(dir, 'group_vars'), [...data.groups.keys()], warn),
-    hosts: await loadKind(join(dir, 'host_vars'), [...data.hosts.keys()], warn),
+    groups: await loadKind(join(dir, 'group_vars'), data.groups.keys(), warn),
+    hosts: await loadKind(join(dir, 'host_vars'), data.hosts.keys(), warn),
   };
 }
 
 async function loadKind(
   base: string,
-  names: string[],
+  names: Iterable<string>,
   warn: (w: InventoryWarning) => void,
 ): Promise<Map<string, Vars>> {
   const out = new Map<string, Vars>();
@@ -40,18 +40,14 @@ async function loadKind(
     warn({ message: `found ${base} that is not a directory, skipping it`, file: base });
     return out;
   }
-  // One listing, then lookups: a 10,000-host inventory must not stat 40,000 paths.
-  const entries = new Map<string, Dirent>();
-  for (const e of await readdir(base, { withFileTypes: true })) entries.set(e.name, e);
+  // One listing, then one lookup per name: a 100,000-host inventory must neither
+  // stat 400,000 paths nor build 400,000 candidate file names.
+  const candidates = candidateFiles(await readdir(base, { withFileTypes: true }));
   const found: { name: string; entry: Dirent; full: string }[] = [];
   for (const name of names) {
     if (name.startsWith('/')) continue; // Ansible skips chroot-like host names.
-    for (const ext of EXTENSIONS) {
-      const entry = entries.get(name + ext);
-      if (!entry) continue;
-      found.push({ name, entry, full: join(base, name + ext) });
-      break;
-    }
+    const entry = candidates.get(name);
+    if (entry) found.push({ name, entry, full: join(base, entry.name) });
   }
   // Files are read a few dozen at a time (one after another, each read waits on the
   // disk thread pool: hundreds of host_vars files took most of a large inventory's
@@ -66,6 +62,23 @@ async function loadKind(
     if (vars) out.set(name, vars);
   }
   return out;
+}
+
+/**
+ * For each name a listed file could be for, the file that wins: of `name`,
+ * `name.yml`, `name.yaml` and `name.json`, the first in that order.
+ */
+function candidateFiles(entries: Dirent[]): Map<string, Dirent> {
+  const best = new Map<string, { entry: Dirent; rank: number }>();
+  for (const entry of entries) {
+    for (const [rank, ext] of EXTENSIONS.entries()) {
+      if (!entry.name.endsWith(ext) || entry.name.length === ext.length) continue;
+      const name = entry.name.slice(0, entry.name.length - ext.length);
+      const held = best.get(name);
+      if (!held || rank < held.rank) best.set(name, { entry, rank });
+    }
+  }
+  return new Map([...best].map(([name, { entry }]) => [name, entry]));
 }
 
 const READS_AT_ONCE = 32;

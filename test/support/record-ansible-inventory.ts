@@ -45,6 +45,11 @@ export function ansibleInstalled(): boolean {
 
 /** `ansible-inventory -i s1 -i s2 ... --list`, parsed. */
 export async function runAnsibleInventory(c: ParityCase): Promise<unknown> {
+  return JSON.parse(await runAnsibleInventoryText(c));
+}
+
+/** `ansible-inventory -i s1 -i s2 ... --list`, its text as printed. */
+export async function runAnsibleInventoryText(c: ParityCase): Promise<string> {
   const scratch = await mkdtemp(join(tmpdir(), 'runner-ansible-'));
   try {
     const cfg = join(scratch, 'empty.cfg');
@@ -75,7 +80,7 @@ export async function runAnsibleInventory(c: ParityCase): Promise<unknown> {
         },
       );
     });
-    return JSON.parse(stdout);
+    return stdout;
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
