@@ -217,15 +217,10 @@ export class ShellSession {
         fail: (reason) => finish(reason),
         notStarted: () => {
           if (options.signal?.aborted) return finish(cancelledError(this.#ctx));
-          if (this.#running !== running) return;
-          this.#running = undefined;
-          life.settle();
-          resolve(undefined);
+          this.#unclaim(running, life, resolve);
         },
       };
-      this.#running = running;
-      this.exchanges++;
-      channel.write(frameBatch(commands, tokens));
+      this.#send(running, frameBatch(commands, tokens));
     });
   }
 
@@ -278,16 +273,26 @@ export class ShellSession {
         notStarted: () => {
           // Killed by its own timeout or abort before the ready line came: answered as any killed command.
           if (life.timedOut || options.signal?.aborted) return finish(cancelledError(this.#ctx));
-          if (this.#running !== running) return;
-          this.#running = undefined;
-          life.settle();
-          resolve(undefined);
+          this.#unclaim(running, life, resolve);
         },
       };
-      this.#running = running;
-      this.exchanges++;
-      channel.write(frameCommand({ command, env: options.env, stdin }, token));
+      this.#send(running, frameCommand({ command, env: options.env, stdin }, token));
     });
+  }
+
+  /** Makes `running` the owner of the shell's output and writes `text`: one exchange. */
+  #send(running: Running, text: string): void {
+    this.#running = running;
+    this.exchanges++;
+    running.channel!.write(text);
+  }
+
+  /** The shell never became ready: what `running` wrote never ran; its caller takes another path. */
+  #unclaim(running: Running, life: ExecLifecycle, resolve: (value: undefined) => void): void {
+    if (this.#running !== running) return;
+    this.#running = undefined;
+    life.settle();
+    resolve(undefined);
   }
 
   /** Puts the shell in the escalation a command wants; false sends the command to an exec channel. */

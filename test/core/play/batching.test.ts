@@ -8,7 +8,6 @@ import type { SshConnection } from '../../../core/connection/ssh/connection.js';
 import { sshRun } from '../../../core/connection/ssh/options.js';
 import { selectHosts } from '../../../core/inventory/patterns.js';
 import type { Vars } from '../../../core/inventory/types.js';
-import type { RunEvent } from '../../../core/output/events.js';
 import { recordingReporter } from '../../../core/output/reporters/recording.js';
 import { runPlaybook } from '../../../core/play/executor.js';
 import { parseYamlPlaybook } from '../../../core/play/yaml-loader.js';
@@ -16,6 +15,7 @@ import { PluginRegistry } from '../../../core/plugin/registry.js';
 import coreModules from '../../../plugins/core-modules/index.js';
 import { memoryInventory } from '../../support/memory-connection.js';
 import { requireSshd, type Sshd, startSshd } from '../../support/sshd.js';
+import { visibleRun } from '../../support/visible-events.js';
 
 // A host's consecutive shell/command/raw tasks reach it in ONE write to its
 // persistent shell. Counted on the connection (its shell's exchanges: each
@@ -99,24 +99,6 @@ describe.runIf(run)('batching a host’s consecutive commands (real sshd)', () =
     return { outcome, events: recorder.events, exchanges };
   }
 
-  /**
-   * What a user sees of a run, without durations: the TASK headers in order,
-   * then each host's events in order (hosts of one task finish in any order).
-   */
-  const visible = (events: RunEvent[]) => {
-    const headers = events.filter((e) => e.type === 'task.start');
-    const perHost = HOSTS.map((host) =>
-      events.flatMap((e): object[] => {
-        if (e.type === 'host.task.result' && e.result.host === host) {
-          const { durationMs: _, ...rest } = e.result;
-          return [{ type: e.type, ...rest }];
-        }
-        if ((e.type === 'host.task.start' || e.type === 'host.done') && e.host === host) return [e];
-        return [];
-      }),
-    );
-    return { headers, perHost };
-  };
   const recap = (o: { outcome: Awaited<ReturnType<typeof runPlaybook>> }) =>
     o.outcome.recap.hosts.map(({ host, status, msg, ok, changed, failed, skipped }) => ({
       host,
@@ -152,7 +134,7 @@ ${extra}  tasks:
     const single = await play(threeTasks('  any_errors_fatal: true\n'));
     expect(batched.exchanges).toEqual(Object.fromEntries(HOSTS.map((h) => [h, 1])));
     expect(single.exchanges).toEqual(Object.fromEntries(HOSTS.map((h) => [h, 3])));
-    expect(visible(batched.events)).toEqual(visible(single.events));
+    expect(visibleRun(batched.events, HOSTS)).toEqual(visibleRun(single.events, HOSTS));
     expect(recap(batched)).toEqual(recap(single));
     expect(batched.outcome.exitCode).toBe(0);
     const one = batched.events.find(
@@ -221,7 +203,7 @@ ${extra}  tasks:
     const batched = await play(yaml('  any_errors_fatal: false\n'), vars);
     const single = await play(yaml('  any_errors_fatal: true\n'), vars);
     expect(batched.outcome.exitCode).toBe(0);
-    expect(visible(batched.events)).toEqual(visible(single.events));
+    expect(visibleRun(batched.events, HOSTS)).toEqual(visibleRun(single.events, HOSTS));
     const who = batched.events.flatMap((e) =>
       e.type === 'host.task.result' && e.result.task === 'who' ? [e.result.stdout] : [],
     );

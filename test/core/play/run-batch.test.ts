@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { sshRun } from '../../../core/connection/ssh/options.js';
 import { selectHosts } from '../../../core/inventory/patterns.js';
-import type { RunEvent } from '../../../core/output/events.js';
 import { recordingReporter } from '../../../core/output/reporters/recording.js';
 import { runPlaybook } from '../../../core/play/executor.js';
 import { parseYamlPlaybook } from '../../../core/play/yaml-loader.js';
 import { PluginRegistry } from '../../../core/plugin/registry.js';
 import coreModules from '../../../plugins/core-modules/index.js';
 import { memoryFleet, memoryInventory, type Responder } from '../../support/memory-connection.js';
+import { visibleRun } from '../../support/visible-events.js';
 
 // The executor's side of batching, on the in-process connection: which
 // commands a host gets in one execBatch, and that what a user sees is what
@@ -31,39 +31,11 @@ async function play(yaml: string, hosts: string[], batch: boolean, respond?: Res
   return { outcome, events: recorder.events, fleet };
 }
 
-/** Each host's events in order, without durations, and the task headers. */
-const visible = (events: RunEvent[], hosts: string[]) => ({
-  headers: events.filter((e) => e.type === 'task.start'),
-  perHost: hosts.map((host) =>
-    events.flatMap((e): object[] => {
-      if (e.type === 'host.task.result' && e.result.host === host) {
-        const { durationMs: _, ...rest } = e.result;
-        return [rest];
-      }
-      if ((e.type === 'host.task.start' || e.type === 'host.done') && e.host === host) return [e];
-      return [];
-    }),
-  ),
-  recap: events.flatMap((e) =>
-    e.type === 'run.end'
-      ? e.recap.hosts.map(({ host, status, msg, ok, changed, failed, skipped }) => ({
-          host,
-          status,
-          msg,
-          ok,
-          changed,
-          failed,
-          skipped,
-        }))
-      : [],
-  ),
-});
-
 /** Both ways, checked to look the same; returns the batched run. */
 async function same(yaml: string, hosts: string[], respond?: Responder) {
   const batched = await play(yaml, hosts, true, respond);
   const single = await play(yaml, hosts, false, respond);
-  expect(visible(batched.events, hosts)).toEqual(visible(single.events, hosts));
+  expect(visibleRun(batched.events, hosts)).toEqual(visibleRun(single.events, hosts));
   expect(batched.outcome.exitCode).toBe(single.outcome.exitCode);
   // The same commands reach each host, in the same order.
   expect(batched.fleet.commands).toEqual(single.fleet.commands);
