@@ -22,6 +22,39 @@ export interface Connection {
    * host first (their exec rejects with CANCELLED).
    */
   close(options?: CloseOptions): Promise<void>;
+  /**
+   * Optional: runs several commands in ONE round trip, in order, chained on
+   * the host so that a command that fails (exit code not 0) stops the ones
+   * after it, unless it says `continueOnError`. Resolves undefined when it
+   * cannot batch right now (nothing ran: the caller runs the commands one by
+   * one with exec). Kinds without it get one exec per command.
+   */
+  execBatch?(commands: BatchCommand[], options?: BatchOptions): Promise<BatchOutcome | undefined>;
+}
+
+/** One command of an execBatch. */
+export interface BatchCommand {
+  command: string;
+  env?: Record<string, string>;
+  /** Run the next command even when this one fails (a task with ignore_errors). */
+  continueOnError?: boolean;
+}
+
+/** Options every command of a batch shares (a batch never mixes escalations). */
+export interface BatchOptions {
+  become?: BecomeSpec;
+  /** Kills the batch: the commands already written are ended with the shell (see docs/connections.md). */
+  signal?: AbortSignal;
+}
+
+export interface BatchOutcome {
+  /**
+   * One entry per command, in order; undefined for a command that did not
+   * run (the chain stopped before it, or `error` ended the batch first).
+   */
+  results: (ExecResult | undefined)[];
+  /** Set when the batch ended early (killed, connection lost): the first command without a result gets it. */
+  error?: Error;
 }
 
 export interface CloseOptions {

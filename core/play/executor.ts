@@ -9,15 +9,18 @@ import { PlayStore } from '../plugin/play-state.js';
 import type { PluginRegistry } from '../plugin/registry.js';
 import type { PlayHookContext } from '../plugin/types.js';
 import type { Secret } from '../secret.js';
+import { planBatches } from './batch-plan.js';
 import { breakReason } from './break-rules.js';
+import { planConnection } from './connection-spec.js';
 import { exitCodeFor } from './exit-code.js';
 import { connectHost } from './host-connection.js';
 import { type HostState, newHostState, taskVars } from './host-state.js';
 import { countResult } from './host-stats.js';
 import type { PlaybookDefinition, PlayDefinition, TaskDefinition } from './model.js';
 import { type PlannedPlay, planPlays } from './prepare.js';
+import { runBatch } from './run-batch.js';
 import { RUN_SCOPE, type RunScope } from './run-scope.js';
-import { runTask } from './run-task.js';
+import { runTask, type TaskRunContext } from './run-task.js';
 import { strategyFor } from './strategies/index.js';
 import { taskBecome } from './task-become.js';
 
@@ -163,6 +166,8 @@ class PlayRun {
   stopped = false;
   /** Ansible's magic vars that do not depend on the host: where the playbook is, whether this is --check. */
   private readonly magicVars: Vars;
+  /** The current play's batch groups (batch-plan.ts): each group's first task to its tasks. */
+  private groups = new Map<TaskDefinition, TaskDefinition[]>();
 
   constructor(
     private readonly options: RunPlaybookOptions,
@@ -226,6 +231,14 @@ class PlayRun {
     emit({ type: 'phase', phase: 'setup' });
     await this.options.registry.runHook('beforePlay', hookContext);
     const strategy = strategyFor(play.strategy);
+    this.groups = new Map(
+      phases.flatMap(({ tasks }) => [
+        ...planBatches(tasks, play, {
+          check: this.options.check ?? false,
+          batchable: (module) => this.options.registry.modules.get(module)?.value.batch !== undefined,
+        }),
+      ]),
+    );
     const taskCount = phases.reduce((n, p) => n + p.tasks.length, 0);
     // Tasks each host got through in this play: after Ctrl-C, a host short of them did not finish.
     const tasksThrough = new Map<HostState, number>();
@@ -273,6 +286,8 @@ class PlayRun {
       this.signal.aborted &&
       (lastPlayOf.get(host.name) !== index || (tasksThrough.get(host) ?? 0) < taskCount);
     for (const host of playHosts) {
+      // Results of a batch the host did not get to (it failed, or Ctrl-C) belong to this play only.
+      host.batched = undefined;
       if (!host.final && unfinished(host))
         host.final = { status: 'interrupted', msg: 'interrupted before it finished' };
       if (host.final || lastPlayOf.get(host.name) === index) {
@@ -311,37 +326,21 @@ class PlayRun {
     const module = this.options.registry.modules.get(task.module)!;
     emit({ type: 'host.task.start', host: host.name, task: task.name });
     let outcome: Awaited<ReturnType<typeof runTask>>;
-    try {
-      const vars = {
-        ...taskVars(host, playVars, task.vars ?? {}, this.options.extraVars ?? {}),
-        ...this.magicVars,
-      };
-      outcome = await runTask({
-        host: host.name,
-        play,
-        task,
-        module,
-        vars,
-        become: taskBecome(host.name, play, task, vars, this.options.connectionDefaults?.becomePassword),
-        check: this.options.check ?? false,
-        diff: this.options.diff ?? false,
-        state: store,
-        signal: this.signal,
-        killSignal: this.killSignal,
-        connect: () => connectHost(host, vars, this.options),
-        log: (text, stream) => emit({ type: 'host.output', host: host.name, task: task.name, stream, text }),
-        warn: (message) => emit({ type: 'warning', host: host.name, message }),
-        origin: (key) =>
-          this.options.varOrigin?.(host.name, key, {
-            play: {
-              vars: playVars,
-              file: this.options.playbook.file,
-              varsFiles: play.varsFiles?.flatMap((v) => v.paths),
-            },
-            hostFacts: host.hostFacts,
-            task: { vars: task.vars ?? {}, file: this.options.playbook.file },
-          }) ?? Promise.resolve(undefined),
+    const group = this.groups.get(task);
+    if (group && !host.batched?.has(task)) {
+      await runBatch({
+        host,
+        group,
+        context: (t) => this.taskContext(host, play, t, playVars, store),
+        connect: (vars) => connectHost(host, vars, this.options),
+        connectionKey: (vars) => planConnection(host.name, vars, this.options.connectionDefaults).key,
+        signal: this.killSignal,
       });
+    }
+    const ran = host.batched?.get(task);
+    host.batched?.delete(task);
+    try {
+      outcome = ran ?? (await runTask(this.taskContext(host, play, task, playVars, store)));
     } catch (error) {
       // runTask turns task errors into results; this is for errors around it (become vars, templating).
       const msg = isRunnerError(error) ? error.oneLine() : String(error);
@@ -381,6 +380,48 @@ class PlayRun {
       host.final = { status: 'failed', msg: `${task.name}: ${result.msg ?? 'failed'}` };
     }
     if (host.final) this.finishHost(host);
+  }
+
+  /** What runTask (and a batch) needs to run `task` on `host`; throws when become vars are bad. */
+  private taskContext(
+    host: HostState,
+    play: PlayDefinition,
+    task: TaskDefinition,
+    playVars: Vars,
+    store: PlayStore,
+  ): TaskRunContext {
+    const emit = this.options.emit;
+    const module = this.options.registry.modules.get(task.module)!;
+    const vars = {
+      ...taskVars(host, playVars, task.vars ?? {}, this.options.extraVars ?? {}),
+      ...this.magicVars,
+    };
+    return {
+      host: host.name,
+      play,
+      task,
+      module,
+      vars,
+      become: taskBecome(host.name, play, task, vars, this.options.connectionDefaults?.becomePassword),
+      check: this.options.check ?? false,
+      diff: this.options.diff ?? false,
+      state: store,
+      signal: this.signal,
+      killSignal: this.killSignal,
+      connect: () => connectHost(host, vars, this.options),
+      log: (text, stream) => emit({ type: 'host.output', host: host.name, task: task.name, stream, text }),
+      warn: (message) => emit({ type: 'warning', host: host.name, message }),
+      origin: (key) =>
+        this.options.varOrigin?.(host.name, key, {
+          play: {
+            vars: playVars,
+            file: this.options.playbook.file,
+            varsFiles: play.varsFiles?.flatMap((v) => v.paths),
+          },
+          hostFacts: host.hostFacts,
+          task: { vars: task.vars ?? {}, file: this.options.playbook.file },
+        }) ?? Promise.resolve(undefined),
+    };
   }
 }
 

@@ -1,6 +1,8 @@
 import type { Connection } from '../connection/types.js';
 import type { Vars } from '../inventory/types.js';
 import type { HostStats, HostStatus } from '../output/events.js';
+import type { TaskDefinition } from './model.js';
+import type { TaskOutcome } from './run-task.js';
 
 /** What the executor knows about one host during a run. */
 export interface HostState {
@@ -19,6 +21,11 @@ export interface HostState {
   connectionKey?: string;
   /** Set once `host.done` was emitted: exactly one per host. */
   done: boolean;
+  /**
+   * Outcomes of this play's tasks that already ran in a batch (batch-plan.ts),
+   * handed over when the strategy reaches each task; cleared when the play ends.
+   */
+  batched?: Map<TaskDefinition, TaskOutcome>;
 }
 
 export function newHostState(name: string, inventoryVars: Vars): HostState {

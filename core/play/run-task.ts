@@ -1,4 +1,4 @@
-import type { BecomeSpec, Connection } from '../connection/types.js';
+import type { BecomeSpec, Connection, ExecResult } from '../connection/types.js';
 import { isRunnerError, RunnerError } from '../errors.js';
 import type { Vars } from '../inventory/types.js';
 import type { TaskResult, TaskStatus } from '../output/events.js';
@@ -81,19 +81,87 @@ export async function runTask(ctx: TaskRunContext): Promise<TaskOutcome> {
     }
     return await runOnce(ctx, ctx.vars, started);
   } catch (error) {
-    if (isUnreachableError(error)) {
-      const msg = (error as RunnerError).oneLine();
-      return {
-        result: { ...base, status: 'unreachable', msg, durationMs: Date.now() - started },
-        registered: { unreachable: true, msg, changed: false },
-      };
-    }
-    const msg = isRunnerError(error) ? error.oneLine() : `${(error as Error)?.message ?? String(error)}`;
+    return errorOutcome(base, error, started);
+  }
+}
+
+/** A task that threw: unreachable when the host could not be reached, else failed. */
+function errorOutcome(
+  base: Pick<TaskResult, 'host' | 'task' | 'module'>,
+  error: unknown,
+  started: number,
+): TaskOutcome {
+  if (isUnreachableError(error)) {
+    const msg = (error as RunnerError).oneLine();
     return {
-      result: { ...base, status: 'failed', msg, durationMs: Date.now() - started },
-      registered: { failed: true, msg, changed: false },
+      result: { ...base, status: 'unreachable', msg, durationMs: Date.now() - started },
+      registered: { unreachable: true, msg, changed: false },
     };
   }
+  const msg = isRunnerError(error) ? error.oneLine() : `${(error as Error)?.message ?? String(error)}`;
+  return {
+    result: { ...base, status: 'failed', msg, durationMs: Date.now() - started },
+    registered: { failed: true, msg, changed: false },
+  };
+}
+
+/** A task that goes to its host in a batch (batch-plan.ts): its command, and how its outcome is made. */
+export interface BatchedTask {
+  command: string;
+  /** The outcome for the command's result, as runTask would have made it. */
+  finish(exec: ExecResult): TaskOutcome;
+  /** The outcome when the batch ended before this command (killed, connection lost). */
+  fail(error: unknown): TaskOutcome;
+}
+
+/**
+ * Prepares a task of a batch group, before the strategy reaches it: `when`,
+ * args templated and validated, the module's one command. `skipped` when its
+ * `when` is false; undefined when it cannot go in a batch after all (the
+ * module wants more than one command for these args, or --check): the task
+ * then runs alone, through runTask. Throws what runTask would turn into a
+ * failure (a template error): the caller stops the batch before this task,
+ * which then runs through runTask and fails there, as it always did.
+ * Evaluating `when` and templating this early is sound because no task of a
+ * group changes vars (no register but on the last, no set_fact: batch-plan.ts).
+ */
+export function prepareBatched(
+  ctx: Omit<TaskRunContext, 'connect'>,
+): { skipped: TaskOutcome } | BatchedTask | undefined {
+  const { task, module } = ctx;
+  const batch = module.value.batch;
+  if (!batch || ctx.check || task.loop !== undefined || task.until !== undefined) return undefined;
+  const started = Date.now();
+  const base = { host: ctx.host, task: task.name, module: task.module };
+  if (task.when !== undefined && !conditionHolds(task.when, ctx.vars)) {
+    return { skipped: skipped(base, started, 'conditional result was false') };
+  }
+  const args = validateModuleArgs(
+    task,
+    module.value,
+    renderDeep(resolveTaskArgs(task, module.value), ctx.vars),
+  );
+  const command = batch.command(args);
+  if (command === undefined) return undefined;
+  return {
+    command,
+    finish: (exec) => {
+      try {
+        return judged(ctx, ctx.vars, batch.result(exec, args), started);
+      } catch (error) {
+        return errorOutcome(base, error, started);
+      }
+    },
+    fail: (error) => errorOutcome(base, error, started),
+  };
+}
+
+/** One attempt's outcome after changed_when/failed_when (a task without until). */
+function judged(ctx: Omit<TaskRunContext, 'connect'>, vars: Vars, result: ModuleResult, started: number) {
+  const { task } = ctx;
+  const plain = registerValue(result);
+  const { changed, failed } = judge(task, result, task.register ? { ...vars, [task.register]: plain } : vars);
+  return outcomeOf(ctx, result, { ...plain, changed, failed }, changed, failed, started);
 }
 
 function skipped(
@@ -189,6 +257,18 @@ async function runOnce(ctx: TaskRunContext, vars: Vars, started: number): Promis
       registered = { ...registerValue(result, attempts - 1), changed, failed };
     }
   }
+  return outcomeOf(ctx, result, registered, changed, failed, started);
+}
+
+function outcomeOf(
+  ctx: Omit<TaskRunContext, 'connect'>,
+  result: ModuleResult,
+  registered: Record<string, unknown>,
+  changed: boolean,
+  failed: boolean,
+  started: number,
+): TaskOutcome {
+  const base = { host: ctx.host, task: ctx.task.name, module: ctx.task.module };
   const status: TaskStatus = result.skipped ? 'skipped' : failed ? 'failed' : changed ? 'changed' : 'ok';
   const msg = failed ? (result.msg ?? failureMessage(result)) : result.msg;
   return {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { ZodType } from 'zod';
-import type { BecomeSpec, Connection, ConnectionFactory } from '../connection/types.js';
+import type { BecomeSpec, Connection, ConnectionFactory, ExecResult } from '../connection/types.js';
 import type { InventorySourcePlugin, Vars } from '../inventory/types.js';
 import type { FileDiff, Reporter, RunEvent, TaskResult } from '../output/events.js';
 import type { PlaybookDefinition } from '../play/model.js';
@@ -82,6 +82,22 @@ export interface ModuleDefinition<Args = unknown> {
   /** Its `data.ansible_facts` are gathered facts (low precedence), not set_fact values. */
   gathersFacts?: boolean;
   run(ctx: ModuleContext, args: Args): Promise<ModuleResult>;
+  /**
+   * Optional: declares the module batchable. A module whose whole work is ONE
+   * command on the host (command, shell, raw) may let the engine send it with
+   * the host's neighbouring tasks in one round trip (docs/plugins.md,
+   * "Batchable modules"). `command` returns that command for the given
+   * (templated, validated) args, or undefined when these args need more than
+   * one command (the task then runs alone, through `run`); `result` maps the
+   * command's outcome to what `run` would have returned. Both must agree with
+   * `run`: the engine uses either path.
+   */
+  batch?: BatchableModule<Args>;
+}
+
+export interface BatchableModule<Args = unknown> {
+  command(args: Args): string | undefined;
+  result(exec: ExecResult, args: Args): ModuleResult;
 }
 
 export type ReporterFactory = (options: ReporterOptions) => Reporter;

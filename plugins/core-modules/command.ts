@@ -2,7 +2,7 @@ import { shQuote } from '../../core/connection/quote.js';
 import { splitShellWords } from '../../core/play/module-args.js';
 import { defineModule } from '../../core/plugin/define-plugin.js';
 import { type CommandArgs, commandArgs } from './command-args.js';
-import { runCommand } from './run-command.js';
+import { batchCommand, commandResult, runCommand } from './run-command.js';
 
 /**
  * `command`: runs a program with its arguments and no shell features, as
@@ -15,7 +15,15 @@ export const command = defineModule<CommandArgs>({
   freeForm: 'cmd',
   supportsCheck: true,
   run(ctx, args) {
-    const argv = args.argv ?? splitShellWords(args.cmd!);
-    return runCommand(ctx, args, `exec ${argv.map(shQuote).join(' ')}`);
+    return runCommand(ctx, args, execLine(args));
+  },
+  batch: {
+    command: (args) => batchCommand(args, execLine(args)),
+    result: (exec) => commandResult(exec),
   },
 });
+
+function execLine(args: CommandArgs): string {
+  const argv = args.argv ?? splitShellWords(args.cmd!);
+  return `exec ${argv.map(shQuote).join(' ')}`;
+}

@@ -1,4 +1,5 @@
 import { shQuote } from '../../core/connection/quote.js';
+import type { ExecResult } from '../../core/connection/types.js';
 import type { ModuleContext, ModuleResult } from '../../core/plugin/types.js';
 import type { CommandArgs } from './command-args.js';
 
@@ -42,12 +43,29 @@ export async function runCommand(
     const msg = 'Command would have run if not in check mode';
     return guard ? { changed: true, rc: 0, msg } : { changed: false, skipped: true, msg };
   }
-  const command = args.chdir ? `cd ${shQuote(args.chdir)} && ${script}` : script;
-  const result = await ctx.connection.exec(command, {
+  const result = await ctx.connection.exec(withChdir(args, script), {
     become: ctx.become,
     stdin: args.stdin,
     signal: ctx.signal,
   });
+  return commandResult(result);
+}
+
+function withChdir(args: CommandArgs, script: string): string {
+  return args.chdir ? `cd ${shQuote(args.chdir)} && ${script}` : script;
+}
+
+/**
+ * The one command a `shell`/`command` task sends, for batching: none when it
+ * needs more (creates/removes test the host first; stdin travels on its own).
+ */
+export function batchCommand(args: CommandArgs, script: string): string | undefined {
+  if (args.creates || args.removes || args.stdin !== undefined) return undefined;
+  return withChdir(args, script);
+}
+
+/** What `shell`/`command` report for the command's outcome (run and batch alike). */
+export function commandResult(result: ExecResult): ModuleResult {
   return {
     changed: true,
     failed: result.exitCode !== 0,

@@ -1,7 +1,7 @@
 import { shQuote } from '../../core/connection/quote.js';
 import { defineModule } from '../../core/plugin/define-plugin.js';
 import { type CommandArgs, commandArgs } from './command-args.js';
-import { runCommand } from './run-command.js';
+import { batchCommand, commandResult, runCommand } from './run-command.js';
 
 /** `shell`: runs the command through a shell (`/bin/sh`, or `executable`). */
 export const shell = defineModule<CommandArgs>({
@@ -10,8 +10,15 @@ export const shell = defineModule<CommandArgs>({
   freeForm: 'cmd',
   supportsCheck: true,
   run(ctx, args) {
-    const text = args.cmd ?? args.argv!.map(shQuote).join(' ');
-    const script = args.executable ? `${shQuote(args.executable)} -c ${shQuote(text)}` : text;
-    return runCommand(ctx, args, script);
+    return runCommand(ctx, args, shellScript(args));
+  },
+  batch: {
+    command: (args) => batchCommand(args, shellScript(args)),
+    result: (exec) => commandResult(exec),
   },
 });
+
+function shellScript(args: CommandArgs): string {
+  const text = args.cmd ?? args.argv!.map(shQuote).join(' ');
+  return args.executable ? `${shQuote(args.executable)} -c ${shQuote(text)}` : text;
+}

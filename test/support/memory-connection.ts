@@ -23,10 +23,17 @@ export interface MemoryFleet {
   unreachable: Set<string>;
   opened: Set<string>;
   closed: Set<string>;
+  /** With `{ batch: true }`: the commands of each execBatch each host received, in order. */
+  batches: Map<string, string[][]>;
 }
 
-export function memoryFleet(respond: Responder = () => ({})): MemoryFleet {
+/**
+ * `batch: true` gives the connections execBatch, answered as the ssh shell's
+ * chain is: in order, stopping after a failing command unless it may fail.
+ */
+export function memoryFleet(respond: Responder = () => ({}), options: { batch?: boolean } = {}): MemoryFleet {
   const fleet: MemoryFleet = {
+    batches: new Map(),
     commands: new Map(),
     unreachable: new Set(),
     opened: new Set(),
@@ -36,7 +43,7 @@ export function memoryFleet(respond: Responder = () => ({})): MemoryFleet {
       create(spec: ConnectionSpec): Connection {
         const host = spec.host;
         let open = false;
-        return {
+        const connection: Connection = {
           kind: 'memory',
           host,
           capabilities: { sftp: false, persistentShell: false, become: true },
@@ -64,6 +71,20 @@ export function memoryFleet(respond: Responder = () => ({})): MemoryFleet {
             fleet.closed.add(host);
           },
         };
+        if (options.batch) {
+          connection.execBatch = async (commands) => {
+            await connection.connect();
+            fleet.batches.set(host, [...(fleet.batches.get(host) ?? []), commands.map((c) => c.command)]);
+            const results: (ExecResult | undefined)[] = [];
+            for (const c of commands) {
+              const result = await connection.exec(c.command);
+              results.push(result);
+              if (result.exitCode !== 0 && !c.continueOnError) break;
+            }
+            return { results };
+          };
+        }
+        return connection;
       },
     },
   };

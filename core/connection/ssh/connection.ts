@@ -4,6 +4,9 @@ import { RunnerError } from '../../errors.js';
 import { contentBuffer } from '../content.js';
 import { connectionError, where } from '../errors.js';
 import type {
+  BatchCommand,
+  BatchOptions,
+  BatchOutcome,
   CloseOptions,
   Connection,
   ConnectionCapabilities,
@@ -165,6 +168,31 @@ export class SshConnection implements Connection {
       if (this.#shell.broken) this.capabilities.persistentShell = false;
     }
     return this.#withLost(execOnChannel(ctx, command, options));
+  }
+
+  /**
+   * Several commands in one round trip on the persistent shell (see
+   * Connection.execBatch); undefined when the shell cannot take them.
+   */
+  async execBatch(commands: BatchCommand[], options: BatchOptions = {}): Promise<BatchOutcome | undefined> {
+    if (!this.capabilities.persistentShell) return undefined;
+    if (options.signal?.aborted) throw cancelledError({ host: this.host, place: this.#place });
+    const client = await this.#ensureClient();
+    this.#shell ??= new ShellSession(this.#context(client));
+    const outcome = await this.#shell.tryRunBatch(commands, options);
+    if (this.#shell.broken) this.capabilities.persistentShell = false;
+    if (
+      outcome?.error &&
+      this.#lost &&
+      !(outcome.error instanceof RunnerError && outcome.error.code === 'CANCELLED')
+    )
+      return { ...outcome, error: this.#lost };
+    return outcome;
+  }
+
+  /** Round trips made on the persistent shell so far (commands, batches, become steps): for tests and benches. */
+  get shellExchanges(): number {
+    return this.#shell?.exchanges ?? 0;
   }
 
   async put(content: string | Buffer | Readable, path: string, options: PutOptions = {}): Promise<void> {

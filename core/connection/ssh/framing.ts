@@ -38,6 +38,41 @@ export function frameCommand(request: FrameRequest, token: string): string {
   return `base64 -d <<'${delimiter}' | ${body}; ${trailer}\n${encoded}${delimiter}\n`;
 }
 
+/** One command of a batch written in one go (see frameBatch). */
+export interface BatchFrame {
+  command: string;
+  env?: Record<string, string>;
+  /** The next command runs even when this one fails. */
+  continueOnError?: boolean;
+}
+
+/** The exit code a batch frame reports for a command the chain did not run. */
+export const NOT_RUN = -1;
+
+/**
+ * Several commands written in ONE write, each framed as frameCommand frames
+ * it (its own token, its own end markers), chained in the shell: once a
+ * command fails (exit code not 0) and may not be ignored, every later frame
+ * prints its markers with exit code NOT_RUN without running its command. No
+ * stdin (the protocol stream carries nothing but the frames).
+ *
+ *   __runner_go=1
+ *   if [ "$__runner_go" = 1 ]; then ( eval '<c1>' ) </dev/null; __runner_rc=$?; else __runner_rc=-1; fi; <markers>; [ "$__runner_rc" = 0 ] || __runner_go=0
+ *   if [ "$__runner_go" = 1 ]; then ( eval '<c2>' ) </dev/null; ...
+ */
+export function frameBatch(frames: BatchFrame[], tokens: string[]): string {
+  const lines = frames.map((frame, i) => {
+    const body = `( ${envPrefix(frame.env)}eval ${shQuote(frame.command)} ) </dev/null`;
+    const token = tokens[i]!;
+    const markers = `printf '\n%s %d\n' '${token}' "$__runner_rc"; printf '\n%s\n' '${token}' >&2`;
+    const chain = frame.continueOnError ? '' : '; [ "$__runner_rc" = 0 ] || __runner_go=0';
+    return `if [ "$__runner_go" = 1 ]; then ${body}; __runner_rc=$?; else __runner_rc=${NOT_RUN}; fi; ${markers}${chain}
+`;
+  });
+  return `__runner_go=1
+${lines.join('')}`;
+}
+
 /**
  * The first thing the shell prints: proves it runs our protocol, says whether
  * `base64` exists there, and gives the shell's process group (commands share
@@ -68,6 +103,8 @@ export class FrameParser {
   #exitCode?: number;
   #stdout?: Buffer;
   #stderr?: Buffer;
+  #outRest = Buffer.alloc(0);
+  #errRest = Buffer.alloc(0);
 
   constructor(token: string) {
     this.#stdoutEnd = Buffer.from(`\n${token} `);
@@ -85,13 +122,35 @@ export class FrameParser {
     const code = Number.parseInt(tail.subarray(0, newline).toString('latin1'), 10);
     this.#exitCode = Number.isNaN(code) ? 255 : code;
     this.#stdout = this.#out.subarray(0, at);
+    this.#outRest = tail.subarray(newline + 1);
   }
 
   pushStderr(chunk: Buffer): void {
     if (this.#stderr) return;
     this.#err = Buffer.concat([this.#err, chunk]);
     const at = this.#err.indexOf(this.#stderrEnd);
-    if (at >= 0) this.#stderr = this.#err.subarray(0, at);
+    if (at >= 0) {
+      this.#stderr = this.#err.subarray(0, at);
+      this.#errRest = this.#err.subarray(at + this.#stderrEnd.length);
+    }
+  }
+
+  /** Whether this frame's stdout (or stderr) end marker has arrived. */
+  stdoutDone(): boolean {
+    return this.#stdout !== undefined;
+  }
+
+  stderrDone(): boolean {
+    return this.#stderr !== undefined;
+  }
+
+  /** The bytes that came after the stdout end marker: the next frame's, in a batch. */
+  stdoutRest(): Buffer {
+    return this.#outRest;
+  }
+
+  stderrRest(): Buffer {
+    return this.#errRest;
   }
 
   /** The result once both markers have arrived. */

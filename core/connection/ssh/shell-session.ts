@@ -5,13 +5,22 @@ import { BecomeDialogue } from '../become-dialogue.js';
 import { stdinBuffer } from '../content.js';
 import { connectionError } from '../errors.js';
 import { ExecLifecycle, type StopReason } from '../exec-lifecycle.js';
-import type { BecomeSpec, ExecOptions, ExecResult } from '../types.js';
+import type {
+  BatchCommand,
+  BatchOptions,
+  BatchOutcome,
+  BecomeSpec,
+  ExecOptions,
+  ExecResult,
+} from '../types.js';
 import { becomeError, type ChannelContext, cancelledError, killChannel, openExec } from './channel.js';
 import {
   FrameParser,
   type FrameResult,
+  frameBatch,
   frameCommand,
   frameToken,
+  NOT_RUN,
   ReadyParser,
   readyCommand,
   type ShellReady,
@@ -80,6 +89,11 @@ export class ShellSession {
   broken = false;
   /** True once sudo inside the shell proved unusable here: become takes an exec channel. */
   becomeBroken = false;
+  /**
+   * Round trips on the shell: each command, batch, or become step written and
+   * waited for. Tests count it (a batch of three commands is one).
+   */
+  exchanges = 0;
 
   constructor(ctx: ChannelContext) {
     this.#ctx = ctx;
@@ -109,6 +123,105 @@ export class ShellSession {
       if (this.#running === IDLE_CLAIM) this.#running = undefined;
     }
     return undefined;
+  }
+
+  /**
+   * Runs `commands` in one write (framing.ts frameBatch); undefined when the
+   * shell cannot take them now (as tryRun), and nothing ran.
+   */
+  async tryRunBatch(commands: BatchCommand[], options: BatchOptions): Promise<BatchOutcome | undefined> {
+    if (this.broken || this.#closed || this.#running || commands.length === 0) return undefined;
+    if (options.become && (options.become.method !== 'sudo' || this.becomeBroken)) return undefined;
+    if (options.signal?.aborted) throw cancelledError(this.#ctx);
+    this.#running = IDLE_CLAIM;
+    try {
+      const shell = await this.#open();
+      if (!shell) return undefined;
+      // As tryRun: without become, the batch may travel right behind the ready command.
+      const pipelined = !shell.readyKnown && !options.become;
+      if (!pipelined && !(await shell.ready)) return undefined;
+      if (!(await this.#switchMode(shell, options.become))) return undefined;
+      return await this.#runBatch(shell, commands, options);
+    } finally {
+      if (this.#running === IDLE_CLAIM) this.#running = undefined;
+    }
+  }
+
+  /** Resolves undefined when the shell never became ready: nothing ran. */
+  #runBatch(
+    shell: OpenShell,
+    commands: BatchCommand[],
+    options: BatchOptions,
+  ): Promise<BatchOutcome | undefined> {
+    const channel = shell.channel;
+    const tokens = commands.map(() => frameToken());
+    const parsers = tokens.map((t) => new FrameParser(t));
+    const results: (ExecResult | undefined)[] = commands.map(() => undefined);
+    let outAt = 0;
+    let errAt = 0;
+    let done = 0;
+    return new Promise<BatchOutcome | undefined>((resolve) => {
+      // No timeout: batched modules take none (a task with `timeout` is never batched).
+      const life = new ExecLifecycle({
+        signal: options.signal,
+        track: this.#ctx.track,
+        cancelled: () => cancelledError(this.#ctx),
+        kill: (reason) => this.#kill(shell, reason),
+      });
+      let last = Date.now();
+      const finish = (error?: RunnerError) => {
+        if (this.#running !== running) return;
+        this.#running = undefined;
+        life.settle();
+        resolve(error ? { results, error } : { results });
+      };
+      // Each frame's end marker hands the bytes after it to the next frame, per stream.
+      const settleDone = () => {
+        while (done < Math.min(outAt, errAt)) {
+          const frame = parsers[done]!.result()!;
+          const now = Date.now();
+          results[done] =
+            frame.exitCode === NOT_RUN
+              ? undefined
+              : {
+                  exitCode: frame.exitCode,
+                  stdout: frame.stdout.toString('utf8'),
+                  stderr: frame.stderr.toString('utf8'),
+                  durationMs: now - last,
+                  timedOut: false,
+                };
+          last = now;
+          done++;
+        }
+        if (done === commands.length) finish();
+      };
+      const running: Running = {
+        channel,
+        push: (chunk, stream) => {
+          let rest = chunk;
+          if (stream === 'out') {
+            while (outAt < parsers.length && rest.length > 0) {
+              parsers[outAt]!.pushStdout(rest);
+              if (!parsers[outAt]!.stdoutDone()) break;
+              rest = parsers[outAt++]!.stdoutRest();
+            }
+          } else {
+            while (errAt < parsers.length && rest.length > 0) {
+              parsers[errAt]!.pushStderr(rest);
+              if (!parsers[errAt]!.stderrDone()) break;
+              rest = parsers[errAt++]!.stderrRest();
+            }
+          }
+          settleDone();
+        },
+        fail: (reason) => finish(reason),
+        notStarted: () => {
+          if (options.signal?.aborted) return finish(cancelledError(this.#ctx));
+          this.#unclaim(running, life, resolve);
+        },
+      };
+      this.#send(running, frameBatch(commands, tokens));
+    });
   }
 
   /** Resolves undefined when the shell never became ready: the command did not run, exec runs it. */
@@ -160,15 +273,26 @@ export class ShellSession {
         notStarted: () => {
           // Killed by its own timeout or abort before the ready line came: answered as any killed command.
           if (life.timedOut || options.signal?.aborted) return finish(cancelledError(this.#ctx));
-          if (this.#running !== running) return;
-          this.#running = undefined;
-          life.settle();
-          resolve(undefined);
+          this.#unclaim(running, life, resolve);
         },
       };
-      this.#running = running;
-      channel.write(frameCommand({ command, env: options.env, stdin }, token));
+      this.#send(running, frameCommand({ command, env: options.env, stdin }, token));
     });
+  }
+
+  /** Makes `running` the owner of the shell's output and writes `text`: one exchange. */
+  #send(running: Running, text: string): void {
+    this.#running = running;
+    this.exchanges++;
+    running.channel!.write(text);
+  }
+
+  /** The shell never became ready: what `running` wrote never ran; its caller takes another path. */
+  #unclaim(running: Running, life: ExecLifecycle, resolve: (value: undefined) => void): void {
+    if (this.#running !== running) return;
+    this.#running = undefined;
+    life.settle();
+    resolve(undefined);
   }
 
   /** Puts the shell in the escalation a command wants; false sends the command to an exec channel. */
@@ -288,6 +412,7 @@ export class ShellSession {
         },
         fail: (reason) => settle(failed(reason)),
       };
+      this.exchanges++;
       shell.channel.write(text);
     });
   }

@@ -1,7 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import {
   FrameParser,
+  frameBatch,
   frameCommand,
+  NOT_RUN,
   parseReady,
   ReadyParser,
   readyCommand,
@@ -67,5 +70,50 @@ describe('persistent shell framing', () => {
     expect(p.pushStderr(Buffer.from('cannot rehash\n')).length).toBe(0);
     expect(p.pushStderr(Buffer.from(`${T}\nboom\n`)).toString()).toBe('boom\n');
     expect(p.pushStderr(Buffer.from('x')).toString()).toBe('x');
+  });
+
+  it('chains a batch in the shell: a failing command stops the rest, unless it may fail', () => {
+    const tokens = ['RUNNER-END-a', 'RUNNER-END-b', 'RUNNER-END-c', 'RUNNER-END-d'];
+    // Run by a real /bin/sh reading the batch on stdin, as the host's persistent shell does;
+    // then each stream is split frame by frame, each parser handing what follows its marker on.
+    const split = (frames: Parameters<typeof frameBatch>[0]) => {
+      const mine = tokens.slice(0, frames.length);
+      const shell = spawnSync('/bin/sh', [], { input: frameBatch(frames, mine) });
+      let out: Buffer = shell.stdout;
+      let err: Buffer = shell.stderr;
+      return mine.map((token) => {
+        const p = new FrameParser(token);
+        p.pushStdout(out);
+        p.pushStderr(err);
+        out = p.stdoutRest();
+        err = p.stderrRest();
+        const r = p.result()!;
+        return { rc: r.exitCode, out: r.stdout.toString(), err: r.stderr.toString() };
+      });
+    };
+    expect(
+      split([
+        { command: 'echo one; echo e1 >&2' },
+        { command: 'echo two; exit 3' },
+        { command: 'echo three' },
+      ]),
+    ).toEqual([
+      { rc: 0, out: 'one\n', err: 'e1\n' },
+      { rc: 3, out: 'two\n', err: '' },
+      { rc: NOT_RUN, out: '', err: '' },
+    ]);
+    expect(
+      split([
+        { command: 'echo one' },
+        { command: 'false', continueOnError: true },
+        { command: 'echo three', env: { X: "it's" } },
+        { command: 'printf %s "$X"' },
+      ]),
+    ).toEqual([
+      { rc: 0, out: 'one\n', err: '' },
+      { rc: 1, out: '', err: '' },
+      { rc: 0, out: 'three\n', err: '' },
+      { rc: 0, out: '', err: '' },
+    ]);
   });
 });
