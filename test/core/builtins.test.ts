@@ -60,6 +60,14 @@ describe('built-in plugins load when a play uses them', () => {
     expect(await loadedBy('facts.yml')).toEqual(['core-modules', 'connections']);
   });
 
+  it('a shell play sees its modules whole once loaded: shell, command and raw can be batched', async () => {
+    // The executor asks registry.modules for a module's batch hook before the first task runs.
+    const project = await loadProject({ cwd: dir });
+    await resolvePlaybook('shell.yml', project.registry, dir);
+    for (const name of ['shell', 'command', 'raw'])
+      expect(project.registry.modules.get(name)?.value.batch, name).toBeDefined();
+  });
+
   it('the register playbook loads its steps, its checks and the services that bind themselves in hooks', async () => {
     const loaded = await loadedBy('register');
     expect(loaded).toEqual([
