@@ -1,12 +1,26 @@
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { Agent } from 'node:http';
 import type { Sandbox } from '../../sandbox/index.js';
 
-/** SDK client settings for a sandbox: its endpoint, region and operator key, one attempt so errors surface. */
+/**
+ * SDK client settings for a sandbox: its endpoint, region and operator key,
+ * one attempt so errors surface, and a new connection per request. The
+ * sandbox, like AWS endpoints, closes a connection idle for a few seconds; an
+ * SDK client reusing one at that moment gets ECONNRESET, which its retries
+ * absorb but one attempt cannot (seen once under load: "TimeoutError: read
+ * ECONNRESET" between two calls a slow SSH step apart).
+ */
 export function clientConfig(
   sb: Sandbox,
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = sb.credentials,
 ) {
-  return { endpoint: sb.endpoint, region: sb.region, credentials, maxAttempts: 1 };
+  return {
+    endpoint: sb.endpoint,
+    region: sb.region,
+    credentials,
+    maxAttempts: 1,
+    requestHandler: { httpAgent: new Agent({ keepAlive: false }) },
+  };
 }
 
 /** Awaits a rejection and returns the SDK error's name, HTTP status and message. */
