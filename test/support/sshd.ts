@@ -189,3 +189,11 @@ function readLog(file: string): string {
     return '';
   }
 }
+
+/** Deletes a test user (home included) and its sudoers file; quiet when neither exists. */
+export function removeTestUser(user: string, sudoers: string): void {
+  rmSync(sudoers, { force: true });
+  try {
+    execFileSync('userdel', ['-r', '-f', user], { stdio: 'ignore' });
+  } catch {}
+}

@@ -14,7 +14,7 @@ import { parseYamlPlaybook } from '../../../core/play/yaml-loader.js';
 import { PluginRegistry } from '../../../core/plugin/registry.js';
 import coreModules from '../../../plugins/core-modules/index.js';
 import { memoryInventory } from '../../support/memory-connection.js';
-import { requireSshd, type Sshd, startSshd } from '../../support/sshd.js';
+import { removeTestUser, requireSshd, type Sshd, startSshd } from '../../support/sshd.js';
 import { visibleRun } from '../../support/visible-events.js';
 
 // A host's consecutive shell/command/raw tasks reach it in ONE write to its
@@ -26,12 +26,7 @@ const PASSWORD = 'batch sudo pw 15';
 const SUDOERS = '/etc/sudoers.d/runner-batching';
 const run = requireSshd();
 
-function removeUser(): void {
-  rmSync(SUDOERS, { force: true });
-  try {
-    execFileSync('userdel', ['-r', '-f', USER], { stdio: 'ignore' });
-  } catch {}
-}
+const removeUser = () => removeTestUser(USER, SUDOERS);
 
 describe.runIf(run)('batching a host’s consecutive commands (real sshd)', () => {
   let sshd: Sshd;

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recapOf, runCli } from '../../support/cli.js';
-import { requireSshd, type Sshd, startSshd } from '../../support/sshd.js';
+import { removeTestUser, requireSshd, type Sshd, startSshd } from '../../support/sshd.js';
 
 // sshd starts the user's login shell for every channel it opens, and Debian's
 // bash reads ~/.bashrc when sshd starts it: a counter there counts the
@@ -23,12 +23,7 @@ const HOSTS = ['127.0.6.1', '127.0.6.2', '127.0.6.3'];
 const SUDOERS = `/etc/sudoers.d/runner-login-shells`;
 const run = requireSshd();
 
-function removeUser(): void {
-  rmSync(SUDOERS, { force: true });
-  try {
-    execFileSync('userdel', ['-r', '-f', USER], { stdio: 'ignore' });
-  } catch {}
-}
+const removeUser = () => removeTestUser(USER, SUDOERS);
 
 describe.runIf(run)('login shells per host', () => {
   let sshd: Sshd;
