@@ -30,6 +30,8 @@ const CONNECT_TIMEOUT_S = 60;
 const ANSIBLE_UP_TO = 100;
 /** Each tool's run is killed past this: the bench is bounded whatever the machine does. */
 const CAP_MS = 300_000;
+/** USER_HZ: /proc/stat counts in these (100 on every Linux build this runs on). */
+const CLOCK_TICKS = 100;
 const COMMANDS = ['uname -s', 'id -u', 'test -d /tmp && echo yes'];
 const ROOT = new URL('..', import.meta.url).pathname;
 const BIN = join(ROOT, 'dist/core/cli/bin.mjs');
@@ -50,6 +52,10 @@ const CASES: Case[] = [
 interface Measure {
   wallMs: number;
   cpuMs: number;
+  /** CPU the whole machine spent during the run (all processes: the tool, sshd, the hosts' shells), from /proc/stat. */
+  machineCpuMs: number;
+  /** Processes the whole machine started during the run (/proc/stat `processes`): sshd's, the shells', the commands'. */
+  forks: number;
   rssMb: number;
   ok: boolean;
 }
@@ -64,6 +70,8 @@ function measure(
 ): Measure {
   const timeFile = join(cwd, 'time.out');
   rmSync(timeFile, { force: true });
+  const machineBefore = machineCpuMs();
+  const forksBefore = forks();
   const started = performance.now();
   // timeout(1) inside time(1): at the cap the tool itself is stopped (killing time(1)
   // would leave it running), and time(1) still reports what it used.
@@ -76,6 +84,8 @@ function measure(
     maxBuffer: 64 * 1024 * 1024,
   });
   const wallMs = performance.now() - started;
+  const machineUsed = machineCpuMs() - machineBefore;
+  const forked = forks() - forksBefore;
   const [user, sys, rssKb] = (existsSync(timeFile) ? readFileSync(timeFile, 'utf8') : '')
     .trim()
     .split('\n')
@@ -91,7 +101,31 @@ function measure(
       : `${String(child.stderr).trim().split('\n').slice(-2).join(' | ')} ${floorFailed ? `${floorFailed} hosts failed` : ''}`;
     console.log(`    ${label} exited ${child.status}: ${why}`);
   }
-  return { wallMs, cpuMs: ((user ?? 0) + (sys ?? 0)) * 1000, rssMb: (rssKb ?? 0) / 1024, ok };
+  return {
+    wallMs,
+    cpuMs: ((user ?? 0) + (sys ?? 0)) * 1000,
+    machineCpuMs: machineUsed,
+    forks: forked,
+    rssMb: (rssKb ?? 0) / 1024,
+    ok,
+  };
+}
+
+function forks(): number {
+  return Number(/^processes (\d+)/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1] ?? 0);
+}
+
+/**
+ * Busy CPU time of the whole machine so far (every field of /proc/stat's `cpu`
+ * line but idle and iowait), in ms. The hosts here are simulated on this
+ * machine, so the host-side cost of a tool's way of working (shells, sudo,
+ * channels) shows up here and not in the tool's own CPU.
+ */
+function machineCpuMs(): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = fields;
+  const ticks = (user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0);
+  return (ticks * 1000) / CLOCK_TICKS;
 }
 
 function writePlay(dir: string, become: boolean): string {
@@ -129,7 +163,7 @@ function writeInventory(fleet: BenchFleet, c: Case, addresses: string[]): string
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)}s`;
 const row = (label: string, m: Measure, hosts: number) =>
-  `${label} ${s(m.wallMs).padStart(7)}  cpu ${(m.cpuMs / hosts).toFixed(1).padStart(5)} ms/host  rss ${m.rssMb.toFixed(0).padStart(4)} MB${m.ok ? '' : '  (FAILED)'}`;
+  `${label} ${s(m.wallMs).padStart(7)}  cpu ${(m.cpuMs / hosts).toFixed(1).padStart(5)} ms/host  machine ${(m.machineCpuMs / hosts).toFixed(1).padStart(5)} ms/host ${(m.forks / hosts).toFixed(1).padStart(4)} procs/host  rss ${m.rssMb.toFixed(0).padStart(4)} MB${m.ok ? '' : '  (FAILED)'}`;
 
 async function main(): Promise<void> {
   ensureFreshBuild();

@@ -121,7 +121,7 @@ export async function runPlaybook(options: RunPlaybookOptions): Promise<RunOutco
     const force = options.connection.signal?.aborted === true;
     await Promise.all(
       [...states.values()].map(
-        (s) => s.connection?.close({ force }).catch(() => undefined) ?? Promise.resolve(),
+        (s) => s.released ?? s.connection?.close({ force }).catch(() => undefined) ?? Promise.resolve(),
       ),
     );
   }
@@ -168,6 +168,9 @@ class PlayRun {
   private readonly magicVars: Vars;
   /** The current play's batch groups (batch-plan.ts): each group's first task to its tasks. */
   private groups = new Map<TaskDefinition, TaskDefinition[]>();
+  /** The current play's last task, and whether this play is a host's last: see releaseIfDone. */
+  private finalTask?: TaskDefinition;
+  private isLastPlayOf: (host: HostState) => boolean = () => false;
 
   constructor(
     private readonly options: RunPlaybookOptions,
@@ -240,6 +243,8 @@ class PlayRun {
       ]),
     );
     const taskCount = phases.reduce((n, p) => n + p.tasks.length, 0);
+    this.finalTask = phases.flatMap((p) => p.tasks).at(-1);
+    this.isLastPlayOf = (host) => lastPlayOf.get(host.name) === index;
     // Tasks each host got through in this play: after Ctrl-C, a host short of them did not finish.
     const tasksThrough = new Map<HostState, number>();
     for (const batch of batches(playHosts, play.serial)) {
@@ -314,6 +319,22 @@ class PlayRun {
     });
   }
 
+  /**
+   * A batch that ran through the play's last task, in the host's last play,
+   * leaves nothing for the host's connection to do: it closes now, while the
+   * strategy hands the batch's results over in step with the other hosts, so
+   * the host's sshd and shell end with its work rather than all at once at
+   * the end of the run (on a loaded fleet, a tail of a second per 100 hosts).
+   * Only batches: a task run alone may be followed by another play's, a
+   * retry or a check, which the executor cannot see from here.
+   */
+  private releaseIfDone(host: HostState, group: TaskDefinition[]): void {
+    const last = group.at(-1);
+    if (last === undefined || last !== this.finalTask || !host.batched?.has(last)) return;
+    if (!this.isLastPlayOf(host) || !host.connection || host.released) return;
+    host.released = host.connection.close().catch(() => undefined);
+  }
+
   private async hostTask(
     host: HostState,
     play: PlayDefinition,
@@ -336,6 +357,7 @@ class PlayRun {
         connectionKey: (vars) => planConnection(host.name, vars, this.options.connectionDefaults).key,
         signal: this.killSignal,
       });
+      this.releaseIfDone(host, group);
     }
     const ran = host.batched?.get(task);
     host.batched?.delete(task);

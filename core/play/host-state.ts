@@ -17,6 +17,11 @@ export interface HostState {
   /** Undefined while the host is still in the run. */
   final?: { status: Exclude<HostStatus, 'ok'>; msg: string };
   connection?: Connection;
+  /**
+   * Set when `connection` was closed before the run's disconnect phase (the
+   * host had nothing left to run): that phase waits for it instead.
+   */
+  released?: Promise<void>;
   /** What `connection` was opened for (PlannedConnection.key), to reuse it only while it fits. */
   connectionKey?: string;
   /** Set once `host.done` was emitted: exactly one per host. */

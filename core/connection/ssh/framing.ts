@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { envPrefix, shQuote } from '../quote.js';
+import { commandBody } from './direct-command.js';
 
 /**
  * The wire protocol of the persistent shell: one /bin/sh per host reads
@@ -9,6 +10,10 @@ import { envPrefix, shQuote } from '../quote.js';
  * The marker is random per command, so output cannot forge it.
  *
  *   ( export K='v'; eval '<command>' ) </dev/null; r=$?; printf '\n%s %d\n' TOKEN $r; printf '\n%s\n' TOKEN >&2
+ *
+ * One program with plain arguments runs without the subshell (`K='v' uname -s
+ * </dev/null; ...`), which is the same for it and costs the host two
+ * processes fewer (direct-command.ts).
  *
  * With stdin, the bytes travel base64-encoded in a here-doc with a random
  * quoted delimiter, so the shell expands nothing in them and binary survives.
@@ -29,9 +34,10 @@ export interface FrameRequest {
 }
 
 export function frameCommand(request: FrameRequest, token: string): string {
-  const body = `( ${envPrefix(request.env)}eval ${shQuote(request.command)} )`;
   const trailer = `__runner_rc=$?; printf '\\n%s %d\\n' '${token}' "$__runner_rc"; printf '\\n%s\\n' '${token}' >&2`;
-  if (request.takeOver) return `${body}; ${trailer}\n`;
+  // The escalated shell that takes the protocol over starts as it always did, in its subshell.
+  if (request.takeOver) return `( ${envPrefix(request.env)}eval ${shQuote(request.command)} ); ${trailer}\n`;
+  const body = commandBody(request.command, request.env);
   if (!request.stdin || request.stdin.length === 0) return `${body} </dev/null; ${trailer}\n`;
   const delimiter = `RUNNER_STDIN_${token.slice(-24)}`;
   const encoded = request.stdin.toString('base64').replace(/.{1,76}/g, '$&\n');
@@ -62,7 +68,7 @@ export const NOT_RUN = -1;
  */
 export function frameBatch(frames: BatchFrame[], tokens: string[]): string {
   const lines = frames.map((frame, i) => {
-    const body = `( ${envPrefix(frame.env)}eval ${shQuote(frame.command)} ) </dev/null`;
+    const body = `${commandBody(frame.command, frame.env)} </dev/null`;
     const token = tokens[i]!;
     const markers = `printf '\n%s %d\n' '${token}' "$__runner_rc"; printf '\n%s\n' '${token}' >&2`;
     const chain = frame.continueOnError ? '' : '; [ "$__runner_rc" = 0 ] || __runner_go=0';
@@ -78,10 +84,16 @@ ${lines.join('')}`;
  * `base64` exists there, and gives the shell's process group (commands share
  * it: a non-interactive sh has no job control), which is what a timeout kills.
  * The token alone on stderr marks where the rc files' stderr ends.
+ * Only builtins, no `$(...)`: every process started on the host costs it a
+ * fork (2 to 7 ms of CPU on a small VM), and this runs once per host per run.
+ * The group is field 5 of /proc/$$/stat (field 2, the command name in
+ * parentheses, is `sh` or `dash`: no space in it); without /proc it is the
+ * shell's own pid, which leads its group when sshd started it.
  */
 export function readyCommand(token: string): string {
-  const pgid = `$(cut -d' ' -f5 /proc/$$/stat 2>/dev/null || echo $$)`;
-  return `printf '%s %s %s\\n' '${token}' "$(command -v base64 >/dev/null 2>&1 && echo 1 || echo 0)" "${pgid}"; printf '%s\\n' '${token}' >&2\n`;
+  const base64 = 'if command -v base64 >/dev/null 2>&1; then __runner_b=1; else __runner_b=0; fi';
+  const pgid = '__runner_pg=$$; read -r _ _ _ _ __runner_pg _ 2>/dev/null </proc/$$/stat';
+  return `${base64}; ${pgid}; printf '%s %s %s\\n' '${token}' "$__runner_b" "$__runner_pg"; printf '%s\\n' '${token}' >&2\n`;
 }
 
 export interface FrameResult {

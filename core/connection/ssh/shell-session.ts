@@ -441,8 +441,10 @@ export class ShellSession {
   async #start(): Promise<OpenShell | undefined> {
     let channel: ClientChannel;
     try {
-      // exec, not shell: no pty, no motd, no prompt; the login shell just starts a plain sh on our pipe.
-      ({ channel } = await openExec(this.#ctx, '/bin/sh', false));
+      // exec, not shell: no pty, no motd, no prompt; the login shell just starts a plain sh on our
+      // pipe, in its own place (`exec`): one process fewer on the host, and the sh is the process
+      // sshd started, so its pid leads the group a timeout kills.
+      ({ channel } = await openExec(this.#ctx, 'exec /bin/sh', false));
     } catch (error) {
       if ((error as RunnerError).code === 'CONNECTION_LOST') throw error;
       this.broken = true;

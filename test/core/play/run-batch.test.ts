@@ -141,4 +141,43 @@ describe('running batch groups', () => {
     expect(fleet.batches.size).toBe(0);
     expect(fleet.commands.get('a')).toEqual(['one', 'two']);
   });
+
+  it("closes a host's connection as soon as a batch ran the last task of its last play", async () => {
+    // Closed-before-shown: when the last task's result is reported, the host's connection is
+    // already closed (its sshd and shell end with its work), while events still come in task order.
+    const closedWhenShown = async (yaml: string) => {
+      const fleet = memoryFleet(() => ({}), { batch: true });
+      const registry = new PluginRegistry();
+      registry.register(coreModules);
+      registry.register({ name: 'memory', connections: [fleet.factory] });
+      const inventory = memoryInventory(HOSTS, { role: 'web' });
+      const seen: Record<string, boolean> = {};
+      const outcome = await runPlaybook({
+        playbook: parseYamlPlaybook(yaml, '/test/play.yml'),
+        registry,
+        inventory,
+        selectHosts: (p) => selectHosts(inventory, p),
+        forks: 10,
+        connection: sshRun({ connectTimeoutMs: 1000, maxHandshakes: 10, hostKeyChecking: 'off' }),
+        emit: (event) => {
+          if (event.type === 'host.task.result' && event.result.task === 'last')
+            seen[event.result.host] = fleet.closed.has(event.result.host);
+        },
+      });
+      expect(outcome.exitCode).toBe(0);
+      expect([...fleet.closed].sort()).toEqual(HOSTS);
+      return seen;
+    };
+    const tasks = '    - shell: one\n    - shell: two\n    - name: last\n      shell: three\n';
+    expect(await closedWhenShown(`- hosts: all\n  gather_facts: false\n  tasks:\n${tasks}`)).toEqual({
+      a: true,
+      b: true,
+    });
+    // A later play on the same hosts needs the connection: it stays open until the run ends.
+    const twoPlays = `- hosts: all\n  gather_facts: false\n  tasks:\n${tasks}- hosts: all\n  gather_facts: false\n  tasks:\n    - shell: four\n`;
+    expect(await closedWhenShown(twoPlays)).toEqual({ a: false, b: false });
+    // So does a task after the batch (a controller-only one here, which never joins a batch).
+    const trailing = `- hosts: all\n  gather_facts: false\n  tasks:\n${tasks}    - debug: { msg: done }\n`;
+    expect(await closedWhenShown(trailing)).toEqual({ a: false, b: false });
+  });
 });

@@ -1,0 +1,91 @@
+import { spawnSync } from 'node:child_process';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { shQuote } from '../../../../core/connection/quote.js';
+import { commandBody, runsDirectly } from '../../../../core/connection/ssh/direct-command.js';
+
+/**
+ * Runs `bodies` one after another in ONE real /bin/sh, as the persistent shell
+ * does (script on stdin, each body's stdin from /dev/null), and returns what
+ * each printed and its exit code, plus whether the shell lived to the end.
+ */
+function inOneShell(bodies: string[]): { outputs: string[]; survived: boolean } {
+  const script = bodies.map((body) => `${body} </dev/null; printf '@@%d@@' $?\n`).join('');
+  const run = spawnSync('/bin/sh', [], { input: `${script}echo SURVIVED\n`, encoding: 'utf8', cwd: '/' });
+  // Each body's output followed by its exit code: "out@@0@@".
+  const outputs = [...run.stdout.matchAll(/([\s\S]*?@@\d+@@)/g)].map((m) => m[1]!);
+  return { outputs, survived: run.stdout.endsWith('SURVIVED\n') };
+}
+
+describe('running a plain command without a subshell', () => {
+  it('takes one program with plain or single-quoted arguments, and nothing else', () => {
+    for (const yes of [
+      'uname -s',
+      'id -u',
+      'systemctl restart nginx',
+      "mkdir -p '/opt/my app'",
+      '/usr/bin/env',
+    ]) {
+      expect(runsDirectly(yes), yes).toBe(true);
+    }
+    for (const no of [
+      'cd /tmp', // changes the shell
+      'exit 3',
+      'export A=1',
+      'exec ls', // would replace the persistent shell
+      'echo a\\nb', // a builtin that differs from /bin/echo
+      'A=1 env', // an assignment
+      'ls $HOME', // expansion
+      'ls *.txt', // a glob
+      'uname -s && id -u', // operators
+      'uname > /tmp/x', // a redirection
+      'ls "a b"', // double quotes can hold expansions
+      'uname -s\nid', // a newline
+      'ls ~', // tilde expansion
+      'ls # comment',
+      '',
+    ]) {
+      expect(runsDirectly(no), JSON.stringify(no)).toBe(false);
+    }
+  });
+
+  it('gives a real /bin/sh the same output and exit code as the subshell it replaces, env included', () => {
+    const env = { RUNNER_TEST_V: "it's a value" };
+    const commands = [
+      'uname -s',
+      "sh -c 'exit 7'",
+      "/usr/bin/printf '[%s]' 'a  b' c,d:e",
+      'env',
+      'ls /no/such/dir',
+      'no-such-program-here',
+    ];
+    const direct = inOneShell(commands.map((c) => commandBody(c, env)));
+    const subshell = inOneShell(
+      commands.map((c) => `( export RUNNER_TEST_V=${shQuote(env.RUNNER_TEST_V)}; eval ${shQuote(c)} )`),
+    );
+    expect(commands.filter((c) => runsDirectly(c))).toHaveLength(6);
+    // A program not found says so either way (with "eval:" in the subshell's message); the rest is identical.
+    const comparable = (o: string[]) => o.map((s) => s.replace(/^.*not found\n/m, 'NOT FOUND\n'));
+    expect(comparable(direct.outputs)).toEqual(comparable(subshell.outputs));
+    expect(direct.outputs.join('')).toContain("RUNNER_TEST_V=it's a value");
+    expect(direct.survived).toBe(true);
+  });
+
+  it('keeps the persistent shell alive and unchanged whatever the command (generated)', () => {
+    const word = fc.stringMatching(/^[a-z0-9$*?;|'"`~#(){}=\\ -]{1,6}$/);
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 1, maxLength: 4 }), (args) => {
+        const command = `/usr/bin/printf %s, ${args.join(' ')}`;
+        const body = commandBody(command, undefined);
+        const probe = inOneShell([body, 'printf %s "$PWD:$RUNNER_LEAK"']);
+        expect(probe.survived).toBe(true);
+        expect(probe.outputs[1]).toBe('/:@@0@@');
+        if (runsDirectly(command)) {
+          const viaEval = inOneShell([`( eval ${shQuote(command)} )`]);
+          expect(probe.outputs[0]).toBe(viaEval.outputs[0]);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
