@@ -47,9 +47,12 @@ export function runsDirectly(command: string): boolean {
  * The shell text that runs `command` with `env`, isolated from the persistent
  * shell: directly, with the variables as assignments for that one program,
  * when runsDirectly allows; otherwise in a subshell that exports them and
- * evals the command.
+ * evals the command. The escalated shell's `sudo … /bin/sh` is such a
+ * program, so it too starts without a subshell.
  */
 export function commandBody(command: string, env: Record<string, string> | undefined): string {
+  // The empty command that proves a shell answers: the no-op builtin, no subshell for nothing.
+  if (command === '' && !env) return ':';
   if (!runsDirectly(command)) return `( ${envPrefix(env)}eval ${shQuote(command)} )`;
   let assignments = '';
   for (const [name, value] of Object.entries(env ?? {})) {

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { envPrefix, shQuote } from '../quote.js';
 import { commandBody } from './direct-command.js';
 
 /**
@@ -35,9 +34,8 @@ export interface FrameRequest {
 
 export function frameCommand(request: FrameRequest, token: string): string {
   const trailer = `__runner_rc=$?; printf '\\n%s %d\\n' '${token}' "$__runner_rc"; printf '\\n%s\\n' '${token}' >&2`;
-  // The escalated shell that takes the protocol over starts as it always did, in its subshell.
-  if (request.takeOver) return `( ${envPrefix(request.env)}eval ${shQuote(request.command)} ); ${trailer}\n`;
   const body = commandBody(request.command, request.env);
+  if (request.takeOver) return `${body}; ${trailer}\n`;
   if (!request.stdin || request.stdin.length === 0) return `${body} </dev/null; ${trailer}\n`;
   const delimiter = `RUNNER_STDIN_${token.slice(-24)}`;
   const encoded = request.stdin.toString('base64').replace(/.{1,76}/g, '$&\n');

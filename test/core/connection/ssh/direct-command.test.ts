@@ -47,6 +47,9 @@ describe('running a plain command without a subshell', () => {
     ]) {
       expect(runsDirectly(no), JSON.stringify(no)).toBe(false);
     }
+    // The escalated shell starts directly too; the empty probe command is the no-op builtin.
+    expect(runsDirectly("sudo -H -S -p 'x y' -u 'root' -- /bin/sh -c 'echo ok; exec /bin/sh'")).toBe(true);
+    expect(commandBody('', undefined)).toBe(':');
   });
 
   it('gives a real /bin/sh the same output and exit code as the subshell it replaces, env included', () => {
