@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { AnyAuthMethod, AuthenticationType, AuthHandlerMiddleware, ParsedKey } from 'ssh2';
 import { RunnerError } from '../../errors.js';
 import type { Secret } from '../../secret.js';
+import { withDecodedSigner } from './key-signer.js';
 import type { SshRun } from './options.js';
 import type { RunState } from './run-state.js';
 import { ssh2 } from './ssh2.js';
@@ -107,7 +108,7 @@ async function parseKeyFile(
     // ssh2's message is left out: it never holds the passphrase, but the cause keeps it for debugging.
     throw new RunnerError('AUTH_FAILED', `private key ${file}: ${reason}`, { file, cause: parsed });
   }
-  return Array.isArray(parsed) ? parsed[0] : parsed;
+  return withDecodedSigner(Array.isArray(parsed) ? parsed[0]! : parsed);
 }
 
 type NextAuth = AnyAuthMethod;
