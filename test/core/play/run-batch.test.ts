@@ -1,18 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { sshRun } from '../../../core/connection/ssh/options.js';
 import { selectHosts } from '../../../core/inventory/patterns.js';
+import type { RunEvent } from '../../../core/output/events.js';
 import { recordingReporter } from '../../../core/output/reporters/recording.js';
 import { runPlaybook } from '../../../core/play/executor.js';
 import { parseYamlPlaybook } from '../../../core/play/yaml-loader.js';
 import { PluginRegistry } from '../../../core/plugin/registry.js';
 import coreModules from '../../../plugins/core-modules/index.js';
-import { memoryFleet, memoryInventory, type Responder } from '../../support/memory-connection.js';
+import {
+  type MemoryFleet,
+  memoryFleet,
+  memoryInventory,
+  type Responder,
+} from '../../support/memory-connection.js';
 import { visibleRun } from '../../support/visible-events.js';
 
 // The executor's side of batching, on the in-process connection: which
 // commands a host gets in one execBatch, and that what a user sees is what
 // the same play shows one command at a time (a connection without execBatch).
-async function play(yaml: string, hosts: string[], batch: boolean, respond?: Responder) {
+async function play(
+  yaml: string,
+  hosts: string[],
+  batch: boolean,
+  respond?: Responder,
+  watch?: (event: RunEvent, fleet: MemoryFleet) => void,
+) {
   const fleet = memoryFleet(respond, { batch });
   const registry = new PluginRegistry();
   registry.register(coreModules);
@@ -26,7 +38,10 @@ async function play(yaml: string, hosts: string[], batch: boolean, respond?: Res
     selectHosts: (p) => selectHosts(inventory, p),
     forks: 10,
     connection: sshRun({ connectTimeoutMs: 1000, maxHandshakes: 10, hostKeyChecking: 'off' }),
-    emit: recorder.onEvent,
+    emit: (event) => {
+      watch?.(event, fleet);
+      recorder.onEvent(event);
+    },
   });
   return { outcome, events: recorder.events, fleet };
 }
@@ -146,23 +161,10 @@ describe('running batch groups', () => {
     // Closed-before-shown: when the last task's result is reported, the host's connection is
     // already closed (its sshd and shell end with its work), while events still come in task order.
     const closedWhenShown = async (yaml: string) => {
-      const fleet = memoryFleet(() => ({}), { batch: true });
-      const registry = new PluginRegistry();
-      registry.register(coreModules);
-      registry.register({ name: 'memory', connections: [fleet.factory] });
-      const inventory = memoryInventory(HOSTS, { role: 'web' });
       const seen: Record<string, boolean> = {};
-      const outcome = await runPlaybook({
-        playbook: parseYamlPlaybook(yaml, '/test/play.yml'),
-        registry,
-        inventory,
-        selectHosts: (p) => selectHosts(inventory, p),
-        forks: 10,
-        connection: sshRun({ connectTimeoutMs: 1000, maxHandshakes: 10, hostKeyChecking: 'off' }),
-        emit: (event) => {
-          if (event.type === 'host.task.result' && event.result.task === 'last')
-            seen[event.result.host] = fleet.closed.has(event.result.host);
-        },
+      const { outcome, fleet } = await play(yaml, HOSTS, true, undefined, (event, fleet) => {
+        if (event.type === 'host.task.result' && event.result.task === 'last')
+          seen[event.result.host] = fleet.closed.has(event.result.host);
       });
       expect(outcome.exitCode).toBe(0);
       expect([...fleet.closed].sort()).toEqual(HOSTS);
