@@ -16,11 +16,23 @@ export function isEnvName(name: string): boolean {
 
 /** `export A='1'; export B='2'; ` for a command prefix (sshd drops `env` requests unless AcceptEnv). */
 export function envPrefix(env: Record<string, string> | undefined): string {
+  return envWords(env, (name, value) => `export ${name}=${value}; `);
+}
+
+/** `A='1' B='2' ` before one program: the variables are in its environment only. */
+export function envAssignments(env: Record<string, string> | undefined): string {
+  return envWords(env, (name, value) => `${name}=${value} `);
+}
+
+function envWords(
+  env: Record<string, string> | undefined,
+  word: (name: string, quoted: string) => string,
+): string {
   if (!env) return '';
   let out = '';
   for (const [name, value] of Object.entries(env)) {
     if (!isEnvName(name)) throw new Error(`invalid environment variable name: ${JSON.stringify(name)}`);
-    out += `export ${name}=${shQuote(value)}; `;
+    out += word(name, shQuote(value));
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { envPrefix, isEnvName, shQuote } from '../quote.js';
+import { envAssignments, envPrefix, shQuote } from '../quote.js';
 
 /**
  * Every name that is a builtin or a reserved word in a /bin/sh found on
@@ -54,10 +54,5 @@ export function commandBody(command: string, env: Record<string, string> | undef
   // The empty command that proves a shell answers: the no-op builtin, no subshell for nothing.
   if (command === '' && !env) return ':';
   if (!runsDirectly(command)) return `( ${envPrefix(env)}eval ${shQuote(command)} )`;
-  let assignments = '';
-  for (const [name, value] of Object.entries(env ?? {})) {
-    if (!isEnvName(name)) throw new Error(`invalid environment variable name: ${JSON.stringify(name)}`);
-    assignments += `${name}=${shQuote(value)} `;
-  }
-  return assignments + command;
+  return envAssignments(env) + command;
 }

@@ -50,6 +50,9 @@ describe('running a plain command without a subshell', () => {
     // The escalated shell starts directly too; the empty probe command is the no-op builtin.
     expect(runsDirectly("sudo -H -S -p 'x y' -u 'root' -- /bin/sh -c 'echo ok; exec /bin/sh'")).toBe(true);
     expect(commandBody('', undefined)).toBe(':');
+    // A variable name a shell would not take is refused either way, never quoted into the command.
+    expect(() => commandBody('uname -s', { 'A B': 'x' })).toThrow('invalid environment variable name: "A B"');
+    expect(() => commandBody('cd /tmp', { 'A;B': 'x' })).toThrow('invalid environment variable name: "A;B"');
   });
 
   it('gives a real /bin/sh the same output and exit code as the subshell it replaces, env included', () => {
