@@ -1,6 +1,6 @@
 import { type Socket, connect as tcpConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { Client, ConnectConfig } from 'ssh2';
+import type { Client, ServerHostKeyAlgorithm } from 'ssh2';
 import { RunnerError } from '../../errors.js';
 import { classifyConnectError, connectionError, isRetryableConnectError } from '../errors.js';
 import { type AuthPlan, makeAuthHandler } from './auth.js';
@@ -29,8 +29,8 @@ export interface OpenClientOptions {
   tunnel?: () => Promise<Duplex>;
 }
 
-// ssh2's defaults, in its order; reordered per host so known key types come first.
-const HOST_KEY_ALGORITHMS = [
+// ssh2's defaults, in its order (a test holds it to that); reordered per host so known key types come first.
+export const HOST_KEY_ALGORITHMS = [
   'ssh-ed25519',
   'ecdsa-sha2-nistp256',
   'ecdsa-sha2-nistp384',
@@ -39,6 +39,26 @@ const HOST_KEY_ALGORITHMS = [
   'rsa-sha2-256',
   'ssh-rsa',
 ] as const;
+
+function isOffered(algorithm: string): algorithm is (typeof HOST_KEY_ALGORITHMS)[number] {
+  return (HOST_KEY_ALGORITHMS as readonly string[]).includes(algorithm);
+}
+
+/**
+ * The host key algorithms to offer, with the types `preferred` names first
+ * (those known_hosts holds for the host, as ssh(1) orders them); undefined
+ * when that is ssh2's own order, so ssh2 offers its prebuilt key exchange
+ * message instead of building one per connection.
+ */
+export function hostKeyAlgorithmsFor(preferred: readonly string[]): ServerHostKeyAlgorithm[] | undefined {
+  const known = preferred.filter(isOffered);
+  const order: ServerHostKeyAlgorithm[] = [
+    ...known,
+    ...HOST_KEY_ALGORITHMS.filter((a) => !known.includes(a)),
+  ];
+  if (order.every((a, i) => a === HOST_KEY_ALGORITHMS[i])) return undefined;
+  return order;
+}
 
 /**
  * Opens an authenticated ssh2 Client: waits for a handshake slot, connects,
@@ -90,15 +110,9 @@ async function attemptOnce(options: OpenClientOptions): Promise<Client> {
   const { target, plan, run, state } = options;
   const timeoutMs = run.connectTimeoutMs;
   const entries = run.hostKeyChecking === 'off' ? [] : await state.knownHosts.entries();
-  const preferred = preferredHostKeyAlgorithms(entries, target.address, target.port);
-  const serverHostKey = [
-    ...preferred.filter((a) => (HOST_KEY_ALGORITHMS as readonly string[]).includes(a)),
-    ...HOST_KEY_ALGORITHMS.filter((a) => !preferred.includes(a)),
-  ] as ConnectConfig['algorithms'] extends infer A
-    ? A extends { serverHostKey?: infer S }
-      ? S
-      : never
-    : never;
+  const serverHostKey = hostKeyAlgorithmsFor(
+    preferredHostKeyAlgorithms(entries, target.address, target.port),
+  );
 
   return new Promise<Client>((resolve, reject) => {
     let phase: Phase = options.tunnel ? 'waiting for the SSH banner' : 'connecting';
@@ -160,6 +174,8 @@ async function attemptOnce(options: OpenClientOptions): Promise<Client> {
       fail(classifyConnectError(error, target.host, target.place));
     });
     client.on('close', () => {
+      // Every client closes at the end of its run: build the error only when it can still matter.
+      if (settled) return;
       if (refusal) return fail(refusal);
       const when = phase === 'waiting for the SSH banner' ? 'before the SSH banner' : phase;
       fail(
@@ -182,7 +198,7 @@ async function attemptOnce(options: OpenClientOptions): Promise<Client> {
         readyTimeout: 0,
         keepaliveInterval: run.keepaliveIntervalMs,
         keepaliveCountMax: 3,
-        algorithms: { serverHostKey },
+        ...(serverHostKey ? { algorithms: { serverHostKey } } : {}),
         authHandler: makeAuthHandler(plan, tried),
         hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
           verifyHostKey(state.knownHosts, run.hostKeyChecking, target, key).then(

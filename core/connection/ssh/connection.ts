@@ -137,6 +137,8 @@ export class SshConnection implements Connection {
         this.#lost ??= connectionError('CONNECTION_LOST', this.host, this.#place, 'connection lost');
       this.#jump?.release();
       // Whatever still waits on this connection (an SFTP request, a channel) fails now, not never.
+      // Nothing waits after a clean close: no error built (and stack captured) for no one.
+      if (this.#killers.size === 0) return;
       this.#killAll(
         this.#lost ?? connectionError('CANCELLED', this.host, this.#place, 'connection is closed'),
       );
@@ -193,6 +195,11 @@ export class SshConnection implements Connection {
   /** Round trips made on the persistent shell so far (commands, batches, become steps): for tests and benches. */
   get shellExchanges(): number {
     return this.#shell?.exchanges ?? 0;
+  }
+
+  /** Writes to the persistent shell's channel so far (the ready command rides with the first): for tests. */
+  get shellWrites(): number {
+    return this.#shell?.writes ?? 0;
   }
 
   async put(content: string | Buffer | Readable, path: string, options: PutOptions = {}): Promise<void> {
