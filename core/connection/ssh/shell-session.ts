@@ -41,6 +41,12 @@ interface OpenShell extends ShellReady {
    */
   ready: Promise<boolean>;
   readyKnown: boolean;
+  /**
+   * The ready command, until it is written: with the first command when one
+   * follows at once (one packet, one read for the shell), else on its own at
+   * the next turn of the event loop.
+   */
+  preamble?: string;
   /** The escalation the shell is in ('' for the login user) and the frame that started it. */
   mode: string;
   modeToken?: string;
@@ -94,6 +100,8 @@ export class ShellSession {
    * waited for. Tests count it (a batch of three commands is one).
    */
   exchanges = 0;
+  /** Writes to the shell's channel (the password after sudo's prompt aside): tests count it. */
+  writes = 0;
 
   constructor(ctx: ChannelContext) {
     this.#ctx = ctx;
@@ -113,7 +121,7 @@ export class ShellSession {
       // A plain command goes right behind the ready command: one round trip less per host.
       // Anything else needs to know the shell (base64 for stdin) or has a dialogue of its own.
       const pipelined = !shell.readyKnown && !options.become && (!stdin || stdin.length === 0);
-      if (!pipelined && !(await shell.ready)) return undefined;
+      if (!pipelined && !(await this.#ready(shell))) return undefined;
       if (!stdin || stdin.length === 0 || shell.base64) {
         if (await this.#switchMode(shell, options.become)) {
           return await this.#run(shell, command, options, stdin);
@@ -139,7 +147,7 @@ export class ShellSession {
       if (!shell) return undefined;
       // As tryRun: without become, the batch may travel right behind the ready command.
       const pipelined = !shell.readyKnown && !options.become;
-      if (!pipelined && !(await shell.ready)) return undefined;
+      if (!pipelined && !(await this.#ready(shell))) return undefined;
       if (!(await this.#switchMode(shell, options.become))) return undefined;
       return await this.#runBatch(shell, commands, options);
     } finally {
@@ -220,7 +228,7 @@ export class ShellSession {
           this.#unclaim(running, life, resolve);
         },
       };
-      this.#send(running, frameBatch(commands, tokens));
+      this.#send(shell, running, frameBatch(commands, tokens));
     });
   }
 
@@ -276,15 +284,36 @@ export class ShellSession {
           this.#unclaim(running, life, resolve);
         },
       };
-      this.#send(running, frameCommand({ command, env: options.env, stdin }, token));
+      this.#send(shell, running, frameCommand({ command, env: options.env, stdin }, token));
     });
   }
 
   /** Makes `running` the owner of the shell's output and writes `text`: one exchange. */
-  #send(running: Running, text: string): void {
+  #send(shell: OpenShell, running: Running, text: string): void {
     this.#running = running;
     this.exchanges++;
-    running.channel!.write(text);
+    this.#write(shell, text);
+  }
+
+  /** Writes `text` to the shell, behind the ready command if that is still unwritten. */
+  #write(shell: OpenShell, text: string): void {
+    const preamble = shell.preamble ?? '';
+    shell.preamble = undefined;
+    this.writes++;
+    shell.channel.write(preamble + text);
+  }
+
+  /** Writes the ready command if nothing took it along yet. */
+  #flushPreamble(shell: OpenShell): void {
+    if (shell.preamble === undefined) return;
+    if (shell.channel.writable) this.#write(shell, '');
+    else shell.preamble = undefined;
+  }
+
+  /** Whether the shell got ready (its ready command written first if still pending). */
+  #ready(shell: OpenShell): Promise<boolean> {
+    this.#flushPreamble(shell);
+    return shell.ready;
   }
 
   /** The shell never became ready: what `running` wrote never ran; its caller takes another path. */
@@ -413,7 +442,7 @@ export class ShellSession {
         fail: (reason) => settle(failed(reason)),
       };
       this.exchanges++;
-      shell.channel.write(text);
+      this.#write(shell, text);
     });
   }
 
@@ -434,9 +463,9 @@ export class ShellSession {
   }
 
   /**
-   * Opens the shell's channel and writes the ready command; resolves at once,
+   * Opens the shell's channel and queues the ready command; resolves at once,
    * without waiting for the ready line (see OpenShell.ready), so the first
-   * command travels with it.
+   * command travels with it, in the same write.
    */
   async #start(): Promise<OpenShell | undefined> {
     let channel: ClientChannel;
@@ -492,7 +521,10 @@ export class ShellSession {
       if (rest.length > 0) this.#onOutput(channel, rest, 'err');
     });
     channel.on('close', () => (shell.readyKnown ? this.#onClose(channel) : notReady()));
-    channel.write(readyCommand(token));
+    // The first command, if one is waiting for this shell, is written within this turn of the event
+    // loop and takes the ready command along; setImmediate runs after that, so either way it goes.
+    shell.preamble = readyCommand(token);
+    setImmediate(() => this.#flushPreamble(shell));
     return shell;
   }
 

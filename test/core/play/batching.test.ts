@@ -91,7 +91,8 @@ describe.runIf(run)('batching a host’s consecutive commands (real sshd)', () =
       emit: recorder.onEvent,
     });
     const exchanges = Object.fromEntries(opened.map((c) => [c.host, c.shellExchanges]));
-    return { outcome, events: recorder.events, exchanges };
+    const writes = Object.fromEntries(opened.map((c) => [c.host, c.shellWrites]));
+    return { outcome, events: recorder.events, exchanges, writes };
   }
 
   const recap = (o: { outcome: Awaited<ReturnType<typeof runPlaybook>> }) =>
@@ -129,6 +130,8 @@ ${extra}  tasks:
     const single = await play(threeTasks('  any_errors_fatal: true\n'));
     expect(batched.exchanges).toEqual(Object.fromEntries(HOSTS.map((h) => [h, 1])));
     expect(single.exchanges).toEqual(Object.fromEntries(HOSTS.map((h) => [h, 3])));
+    // The shell's ready command travels in the same write as the batch: one write per host in all.
+    expect(batched.writes).toEqual(Object.fromEntries(HOSTS.map((h) => [h, 1])));
     expect(visibleRun(batched.events, HOSTS)).toEqual(visibleRun(single.events, HOSTS));
     expect(recap(batched)).toEqual(recap(single));
     expect(batched.outcome.exitCode).toBe(0);
