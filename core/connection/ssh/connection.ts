@@ -164,7 +164,7 @@ export class SshConnection implements Connection {
     const ctx = this.#context(client);
     // Everything, become included (sudo runs inside the session), may share the host's shell.
     if (this.capabilities.persistentShell) {
-      this.#shell ??= new ShellSession(ctx);
+      this.#shell ??= new ShellSession(ctx, this.#run.connectTimeoutMs);
       const result = await this.#shell.tryRun(command, options);
       if (result) return result;
       if (this.#shell.broken) this.capabilities.persistentShell = false;
@@ -180,7 +180,7 @@ export class SshConnection implements Connection {
     if (!this.capabilities.persistentShell) return undefined;
     if (options.signal?.aborted) throw cancelledError({ host: this.host, place: this.#place });
     const client = await this.#ensureClient();
-    this.#shell ??= new ShellSession(this.#context(client));
+    this.#shell ??= new ShellSession(this.#context(client), this.#run.connectTimeoutMs);
     const outcome = await this.#shell.tryRunBatch(commands, options);
     if (this.#shell.broken) this.capabilities.persistentShell = false;
     if (

@@ -27,8 +27,6 @@ import {
 } from './framing.js';
 import { killRemote } from './remote-kill.js';
 
-/** How long a new shell (or an escalated one) may take to answer before we give up on it for this host. */
-const READY_TIMEOUT_MS = 10_000;
 /** A shell that dies unexpectedly this many times is not tried again on this host. */
 const MAX_RESTARTS = 3;
 
@@ -103,8 +101,18 @@ export class ShellSession {
   /** Writes to the shell's channel (the password after sudo's prompt aside): tests count it. */
   writes = 0;
 
-  constructor(ctx: ChannelContext) {
+  /**
+   * How long a new shell, or sudo inside it, may take to answer before it is
+   * given up on this host: the connection timeout (`-T`, Ansible's `timeout`,
+   * which Ansible also gives the escalation prompt). A host slowed by its rc
+   * files or a busy PAM stack is waited for as long as the user said, instead
+   * of being retried over one channel per command, which costs it far more.
+   */
+  readonly #answerTimeoutMs: number;
+
+  constructor(ctx: ChannelContext, answerTimeoutMs: number) {
     this.#ctx = ctx;
+    this.#answerTimeoutMs = answerTimeoutMs;
   }
 
   async tryRun(command: string, options: ExecOptions): Promise<ExecResult | undefined> {
@@ -397,7 +405,7 @@ export class ShellSession {
 
   /**
    * Writes `text` (an empty framed command when none is given) and waits for
-   * the frame `token` to end, within READY_TIMEOUT_MS.
+   * the frame `token` to end, within the answer timeout.
    */
   #step(shell: OpenShell, token: string, text?: string): Promise<boolean> {
     const parser = new FrameParser(token);
@@ -417,7 +425,7 @@ export class ShellSession {
   /**
    * One exchange on the shell outside a command: claims the shell, writes
    * `text`, and hands each chunk to `read` until it returns an outcome (or the
-   * shell fails, or READY_TIMEOUT_MS passes and `timedOut` is the outcome).
+   * shell fails, or the answer timeout passes and `timedOut` is the outcome).
    */
   #exchange<T>(
     shell: OpenShell,
@@ -427,7 +435,7 @@ export class ShellSession {
     failed: (reason: RunnerError) => T,
   ): Promise<T> {
     return new Promise<T>((resolve) => {
-      const timer = setTimeout(() => settle(timedOut), READY_TIMEOUT_MS);
+      const timer = setTimeout(() => settle(timedOut), this.#answerTimeoutMs);
       const settle = (value: T) => {
         clearTimeout(timer);
         this.#running = IDLE_CLAIM;
@@ -505,7 +513,7 @@ export class ShellSession {
       const running = this.#running;
       if (running?.channel === channel) running.notStarted?.();
     };
-    const timer = setTimeout(notReady, READY_TIMEOUT_MS);
+    const timer = setTimeout(notReady, this.#answerTimeoutMs);
     this.#current = channel;
     channel.on('data', (chunk: Buffer) => {
       const rest = preamble.pushStdout(chunk);

@@ -22,6 +22,7 @@ const PASSWORD = 'shell counter pw 5';
 const HOSTS = ['127.0.6.1', '127.0.6.2', '127.0.6.3'];
 const SUDOERS = `/etc/sudoers.d/runner-login-shells`;
 const run = requireSshd();
+const SLOW_RC_SECONDS = 11;
 
 const removeUser = () => removeTestUser(USER, SUDOERS);
 
@@ -39,10 +40,12 @@ describe.runIf(run)('login shells per host', () => {
     execFileSync('useradd', ['-m', '-s', '/bin/bash', USER]);
     execFileSync('chpasswd', { input: `${USER}:${PASSWORD}\n` });
     writeFileSync(SUDOERS, `${USER} ALL=(ALL) ALL\n`, { mode: 0o440 });
-    // One line per shell, in a file per address the shell was reached on.
+    // One line per shell, in a file per address the shell was reached on; with ~/slow-rc
+    // present, a profile that takes longer than the old fixed 10 s wait for the shell.
     writeFileSync(
       join(home, '.bashrc'),
-      'echo x >> "$HOME/shells-$(echo "$SSH_CONNECTION" | cut -d" " -f3)"\n',
+      'echo x >> "$HOME/shells-$(echo "$SSH_CONNECTION" | cut -d" " -f3)"\n' +
+        `if [ -f "$HOME/slow-rc" ]; then sleep ${SLOW_RC_SECONDS}; fi\n`,
     );
     sshd = await startSshd();
     chmodSync(sshd.dir, 0o711);
@@ -153,12 +156,23 @@ describe.runIf(run)('login shells per host', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const play = (password: string, playbook = 'become.yml') => {
+  const play = (password: string, playbook = 'become.yml', extra: string[] = []) => {
     for (const a of HOSTS) rmSync(join(home, `shells-${a}`), { force: true });
     // The password travels in a vars file, as a user would keep it, never in argv.
     writeFileSync(join(dir, 'pw.json'), JSON.stringify({ ansible_become_password: password }));
     return runCli(
-      ['play', playbook, '-i', 'inventory.yml', '--host-key-checking', 'off', '--json', '-e', '@pw.json'],
+      [
+        'play',
+        playbook,
+        '-i',
+        'inventory.yml',
+        '--host-key-checking',
+        'off',
+        '--json',
+        '-e',
+        '@pw.json',
+        ...extra,
+      ],
       { cwd: dir, env: { HOME: dir } },
     );
   };
@@ -191,6 +205,19 @@ describe.runIf(run)('login shells per host', () => {
     }
     expect(HOSTS.map(shellsOf)).toEqual(HOSTS.map(() => 1));
     expect(result.stdout + result.stderr).not.toContain(PASSWORD);
+  });
+
+  it('waits for a slow login profile as long as the connection timeout (-T), still one login shell per host', async () => {
+    writeFileSync(join(home, 'slow-rc'), '');
+    try {
+      const result = await play(PASSWORD, 'become.yml', ['-T', String(SLOW_RC_SECONDS * 4)]);
+      expect(result.code).toBe(0);
+      expect(recapOf(result).hosts.map((r) => [r.host, r.status])).toEqual(HOSTS.map((h) => [h, 'ok']));
+      // Given up on after a fixed wait, the shell would leave every command a channel (and a profile) of its own.
+      expect(HOSTS.map(shellsOf)).toEqual(HOSTS.map(() => 1));
+    } finally {
+      rmSync(join(home, 'slow-rc'), { force: true });
+    }
   });
 
   it('fails each host with one clear line on a wrong become password, and never prints it', async () => {
