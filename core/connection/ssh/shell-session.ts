@@ -411,7 +411,8 @@ export class ShellSession {
     const parser = new FrameParser(token);
     return this.#exchange<boolean>(
       shell,
-      text ?? frameCommand({ command: ':' }, token),
+      // The empty command is the no-op builtin (commandBody): no subshell on the host for a probe.
+      text ?? frameCommand({ command: '' }, token),
       false,
       (chunk, stream) => {
         if (stream === 'out') parser.pushStdout(chunk);
