@@ -22,7 +22,7 @@ export async function execOnChannel(
   if (options.signal?.aborted) throw cancelledError(ctx);
   const full = `${envPrefix(options.env)}${command}`;
   const become = options.become ? becomeCommand(full, options.become) : undefined;
-  // Only a command we may have to kill reports its process group (see remote-kill.ts).
+  // Only a command we may have to kill reports its shell's pid (see remote-kill.ts).
   const killable = Boolean(options.timeoutMs || options.signal);
   const marker = pidMarker();
   const line = `${killable ? pidPrefix(marker) : ''}${become ? become.command : full}`;
@@ -34,7 +34,7 @@ export async function execOnChannel(
       signal: options.signal,
       track: ctx.track,
       cancelled: () => cancelledError(ctx),
-      kill: () => void killRemote(ctx, channel, sniffer?.pgid),
+      kill: () => void killRemote(ctx, channel, sniffer?.pid),
     });
     const io = new CommandIo({
       dialogue: become && options.become ? new BecomeDialogue(become, options.become) : undefined,

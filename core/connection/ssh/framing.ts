@@ -80,19 +80,17 @@ ${lines.join('')}`;
 
 /**
  * The first thing the shell prints: proves it runs our protocol, says whether
- * `base64` exists there, and gives the shell's process group (commands share
- * it: a non-interactive sh has no job control), which is what a timeout kills.
+ * `base64` exists there, and gives the shell's pid, whose process group (the
+ * commands share it: a non-interactive sh has no job control) is what a
+ * timeout kills (remote-kill.ts looks the group up then).
  * The token alone on stderr marks where the rc files' stderr ends.
- * Only builtins, no `$(...)`: every process started on the host costs it a
- * fork (2 to 7 ms of CPU on a small VM), and this runs once per host per run.
- * The group is field 5 of /proc/$$/stat (field 2, the command name in
- * parentheses, is `sh` or `dash`: no space in it); without /proc it is the
- * shell's own pid, which leads its group when sshd started it.
+ * Only builtins, no `$(...)`, no reads: every process started on the host
+ * costs it a fork (2 to 7 ms of CPU on a small VM), and this runs once per
+ * host per run.
  */
 export function readyCommand(token: string): string {
   const base64 = 'if command -v base64 >/dev/null 2>&1; then __runner_b=1; else __runner_b=0; fi';
-  const pgid = '__runner_pg=$$; read -r _ _ _ _ __runner_pg _ 2>/dev/null </proc/$$/stat';
-  return `${base64}; ${pgid}; printf '%s %s %s\\n' '${token}' "$__runner_b" "$__runner_pg"; printf '%s\\n' '${token}' >&2\n`;
+  return `${base64}; printf '%s %s %s\\n' '${token}' "$__runner_b" "$$"; printf '%s\\n' '${token}' >&2\n`;
 }
 
 export interface FrameResult {
@@ -179,10 +177,11 @@ export class FrameParser {
 
 export interface ShellReady {
   base64: boolean;
-  pgid?: number;
+  /** The shell's pid: what a kill starts from (see remote-kill.ts). */
+  pid?: number;
 }
 
-/** Finds the ready line `TOKEN 0|1 PGID\n` in what the shell printed first (rc files may print before it). */
+/** Finds the ready line `TOKEN 0|1 PID\n` in what the shell printed first (rc files may print before it). */
 export function parseReady(text: string, token: string): ShellReady | undefined {
   // Plain string work, no RegExp: one is built per host otherwise (the token is random), and compiling it shows in profiles.
   let at = text.indexOf(`${token} `);
@@ -192,8 +191,8 @@ export function parseReady(text: string, token: string): ShellReady | undefined 
   if (end < 0) return undefined;
   const [flag, digits, extra] = text.slice(at + token.length + 1, end).split(' ');
   if ((flag !== '0' && flag !== '1') || extra !== undefined || !/^\d*$/.test(digits ?? '')) return undefined;
-  const pgid = Number(digits);
-  return pgid > 1 ? { base64: flag === '1', pgid } : { base64: flag === '1' };
+  const pid = Number(digits);
+  return pid > 1 ? { base64: flag === '1', pid } : { base64: flag === '1' };
 }
 
 /**

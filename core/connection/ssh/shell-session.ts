@@ -34,7 +34,7 @@ interface OpenShell extends ShellReady {
   channel: ClientChannel;
   /**
    * Settles when the ready line arrives (true) or never will (false: the
-   * session is broken). Until then `base64` and `pgid` are unknown, and only
+   * session is broken). Until then `base64` and `pid` are unknown, and only
    * a plain command without stdin may be written behind the ready command.
    */
   ready: Promise<boolean>;
@@ -462,7 +462,7 @@ export class ShellSession {
       this.#channel = undefined;
     }
     const running = this.#running;
-    void killRemote(this.#ctx, channel, shell.pgid);
+    void killRemote(this.#ctx, channel, shell.pid);
     if (running && reason !== 'timeout') running.fail(reason);
   }
 

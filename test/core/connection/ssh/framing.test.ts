@@ -53,7 +53,7 @@ describe('persistent shell framing', () => {
 
   it('finds the ready line after whatever rc files printed', () => {
     expect(readyCommand(T)).toContain(`'${T}'`);
-    expect(parseReady(`welcome!\n${T} 1 4242\n`, T)).toEqual({ base64: true, pgid: 4242 });
+    expect(parseReady(`welcome!\n${T} 1 4242\n`, T)).toEqual({ base64: true, pid: 4242 });
     expect(parseReady(`${T} 0 \n`, T)).toEqual({ base64: false });
     expect(parseReady(`${T} 1`, T)).toBeUndefined();
   });
@@ -64,7 +64,7 @@ describe('persistent shell framing', () => {
     expect(p.pushStdout(Buffer.from(`pyenv: hi\n${T} 1 `)).length).toBe(0);
     expect(p.ready).toBeUndefined();
     expect(p.pushStdout(Buffer.from(`77\nhello\n${T} 0\n`)).toString()).toBe(`hello\n${T} 0\n`);
-    expect(p.ready).toEqual({ base64: true, pgid: 77 });
+    expect(p.ready).toEqual({ base64: true, pid: 77 });
     expect(p.pushStdout(Buffer.from('more')).toString()).toBe('more');
     // stderr: the rc file's warning is dropped up to the marker, the command's stderr kept.
     expect(p.pushStderr(Buffer.from('cannot rehash\n')).length).toBe(0);
