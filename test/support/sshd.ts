@@ -34,6 +34,8 @@ export interface SshdOptions {
   port?: number;
   /** Set false to leave out the `Subsystem sftp` line (a host without SFTP). */
   sftp?: boolean;
+  /** sshd's LogLevel (default ERROR); DEBUG3 logs every request a client makes, in logFile. */
+  logLevel?: string;
 }
 
 /** Why the real-sshd suites cannot run here, or undefined when they can. */
@@ -136,7 +138,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
     'UseDNS no',
     'PrintMotd no',
     'PrintLastLog no',
-    'LogLevel ERROR',
+    `LogLevel ${options.logLevel ?? 'ERROR'}`,
     // A login shell that runs pyenv (root's on the CI machines) waits up to 60 s for pyenv's
     // rehash lock, and a login shell killed mid-rehash (timeout tests kill remote process
     // groups) leaves that lock behind: every later login would pay the full minute.

@@ -6,6 +6,7 @@ import { classifyConnectError, connectionError, isRetryableConnectError } from '
 import { type AuthPlan, makeAuthHandler } from './auth.js';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 import { verifyHostKey } from './host-key-check.js';
+import { declineHostKeyProofs } from './host-key-proofs.js';
 import { preferredHostKeyAlgorithms } from './known-hosts.js';
 import type { SshRun } from './options.js';
 import type { RunState } from './run-state.js';
@@ -219,6 +220,7 @@ async function attemptOnce(options: OpenClientOptions): Promise<Client> {
           );
         },
       });
+      declineHostKeyProofs(client);
       // Any byte from the server is its banner line: from here on a timeout is the handshake's.
       stream.once('data', () => {
         if (phase === 'waiting for the SSH banner') phase = 'during the SSH handshake';
