@@ -9,14 +9,18 @@
  *   rc      the plain play as a bash user whose ~/.bashrc burns ~50 ms of CPU, at 100 and 500
  * Each tool runs as its own process under /usr/bin/time: wall time, CPU
  * (user+sys, children included) per host, and peak RSS. Load average is
- * printed before and after. Run inside the namespace (as root):
- *   npm run bench:play            [BENCH_CASES=plain,become,rc] [BENCH_SIZES=100,500]
- * BENCH_ANSIBLE=0 leaves ansible-playbook out (it takes minutes on a loaded machine).
+ * printed before and after. The floor and runner run BENCH_REPS times per
+ * cell (default 3), taking turns at going first, each after the hosts' side
+ * has gone quiet (no sshd session left from the run before); the row shows
+ * each tool's median run and the ratio of the medians, with every
+ * repetition's own ratio beside it. Run inside the namespace (as root):
+ *   npm run bench:play            [BENCH_CASES=plain,become,rc] [BENCH_SIZES=100,500] [BENCH_REPS=3]
+ * BENCH_ANSIBLE=0 leaves ansible-playbook out (it takes minutes on a loaded machine; it runs once).
  * BENCH_CPU_PROF=DIR runs runner with node's --cpu-prof, one .cpuprofile per run in DIR.
  * Not a test: it prints, and asserts nothing (this machine is shared and noisy).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { ensureFreshBuild } from '../test/support/fresh-build.js';
@@ -30,6 +34,10 @@ const CONNECT_TIMEOUT_S = 60;
 const ANSIBLE_UP_TO = 100;
 /** Each tool's run is killed past this: the bench is bounded whatever the machine does. */
 const CAP_MS = 300_000;
+/** Runs per tool per cell (floor and runner; ansible-playbook runs once): the median is reported. */
+const REPS = Math.max(1, Number(process.env.BENCH_REPS ?? 3));
+/** How long to wait at most for the hosts' side to go quiet between runs. */
+const SETTLE_CAP_MS = 60_000;
 /** USER_HZ: /proc/stat counts in these (100 on every Linux build this runs on). */
 const CLOCK_TICKS = 100;
 const COMMANDS = ['uname -s', 'id -u', 'test -d /tmp && echo yes'];
@@ -113,6 +121,36 @@ function measure(
 
 function forks(): number {
   return Number(/^processes (\d+)/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1] ?? 0);
+}
+
+/** Processes named sshd on the machine: the fleet's listener, plus one or two per open session. */
+function sshdProcesses(): number {
+  let count = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8') === 'sshd\n') count++;
+    } catch {}
+  }
+  return count;
+}
+
+/**
+ * Waits until no sshd session is left from the run before (bounded): sshd
+ * tears sessions down after the client has gone, and that CPU would
+ * otherwise be charged to whichever tool runs next.
+ */
+async function settle(idleSshd: number): Promise<void> {
+  const until = performance.now() + SETTLE_CAP_MS;
+  while (sshdProcesses() > idleSshd && performance.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The run with the median wall time (of an odd count; the faster middle one of an even count). */
+function median(runs: Measure[]): Measure {
+  const sorted = [...runs].sort((a, b) => a.wallMs - b.wallMs);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
 /**
@@ -205,12 +243,14 @@ async function main(): Promise<void> {
       ANSIBLE_CONFIG: join(fleet.dir, 'ansible.cfg'),
     };
     const hasAnsible = existsSync('/usr/bin/ansible-playbook');
+    const idleSshd = sshdProcesses();
     console.log(
       `${new Date().toISOString()}  ${cpus().length} x ${cpus()[0]?.model.trim()}  node ${process.version}  load before: ${load()}`,
     );
     console.log(
       `3 shell tasks per host; every tool at ${FORKS} hosts at once (runner -f, ansible forks, the floor's pool), ` +
-        `${MAX_HANDSHAKES} handshakes at once (runner, floor). Hosts, sshd and the tools share this machine's CPU.`,
+        `${MAX_HANDSHAKES} handshakes at once (runner, floor). Hosts, sshd and the tools share this machine's CPU. ` +
+        `Floor and runner: median of ${REPS} runs each, taking turns at going first, each run once no sshd session is left.`,
     );
     for (const c of CASES) {
       if (only && !only.includes(c.name)) continue;
@@ -232,7 +272,6 @@ async function main(): Promise<void> {
             becomePasswordFile: c.become ? fleet.passwordFile : undefined,
           }),
         );
-        const floor = measure('floor', process.execPath, [FLOOR, floorConfig], fleet.dir, env);
         const profile = process.env.BENCH_CPU_PROF;
         const runnerArgs = [
           ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []),
@@ -249,13 +288,37 @@ async function main(): Promise<void> {
           String(CONNECT_TIMEOUT_S),
         ];
         if (c.become) runnerArgs.push('-e', '@become.json');
-        const runner = measure('runner', process.execPath, runnerArgs, fleet.dir, env);
+        const floors: Measure[] = [];
+        const runners: Measure[] = [];
+        const runFloor = async () => {
+          await settle(idleSshd);
+          floors.push(measure('floor', process.execPath, [FLOOR, floorConfig], fleet.dir, env));
+        };
+        const runRunner = async () => {
+          await settle(idleSshd);
+          runners.push(measure('runner', process.execPath, runnerArgs, fleet.dir, env));
+        };
+        // Taking turns at going first: whatever the machine does over the cell weighs on both alike.
+        for (let rep = 0; rep < REPS; rep++) {
+          if (rep % 2 === 0) {
+            await runFloor();
+            await runRunner();
+          } else {
+            await runRunner();
+            await runFloor();
+          }
+        }
+        const floor = median(floors);
+        const runner = median(runners);
+        const each = runners.map((r, i) => `${(r.wallMs / floors[i]!.wallMs).toFixed(2)}x`).join(' ');
         console.log(`${c.name.padEnd(6)} ${String(size).padStart(4)} hosts`);
         console.log(`  ${row('floor           ', floor, size)}`);
         console.log(
-          `  ${row('runner          ', runner, size)}  = ${(runner.wallMs / floor.wallMs).toFixed(2)}x floor`,
+          `  ${row('runner          ', runner, size)}  = ${(runner.wallMs / floor.wallMs).toFixed(2)}x floor` +
+            (REPS > 1 ? ` (median of ${REPS}; each run: ${each})` : ''),
         );
         if (hasAnsible && process.env.BENCH_ANSIBLE !== '0' && c.name === 'plain' && size <= ANSIBLE_UP_TO) {
+          await settle(idleSshd);
           const ansible = measure(
             'ansible-playbook',
             '/usr/bin/ansible-playbook',
