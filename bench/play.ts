@@ -12,8 +12,8 @@
  * printed before and after. The floor and runner run BENCH_REPS times per
  * cell (default 3), taking turns at going first, each after the hosts' side
  * has gone quiet (no sshd session left from the run before); the row shows
- * each tool's median run and the ratio of the medians, with every
- * repetition's own ratio beside it. Run inside the namespace (as root):
+ * the median of each figure and the ratio of the median wall times, with
+ * every repetition's own ratio beside it. Run inside the namespace (as root):
  *   npm run bench:play            [BENCH_CASES=plain,become,rc] [BENCH_SIZES=100,500] [BENCH_REPS=3]
  * BENCH_ANSIBLE=0 leaves ansible-playbook out (it takes minutes on a loaded machine; it runs once).
  * BENCH_CPU_PROF=DIR runs runner with node's --cpu-prof, one .cpuprofile per run in DIR.
@@ -147,10 +147,21 @@ async function settle(idleSshd: number): Promise<void> {
   }
 }
 
-/** The run with the median wall time (of an odd count; the faster middle one of an even count). */
+/** Each figure's median over the runs (the middle one of an odd count, the mean of the middle two of an even one). */
 function median(runs: Measure[]): Measure {
-  const sorted = [...runs].sort((a, b) => a.wallMs - b.wallMs);
-  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+  const mid = (pick: (m: Measure) => number) => {
+    const sorted = runs.map(pick).sort((a, b) => a - b);
+    const half = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[half]! : (sorted[half - 1]! + sorted[half]!) / 2;
+  };
+  return {
+    wallMs: mid((m) => m.wallMs),
+    cpuMs: mid((m) => m.cpuMs),
+    machineCpuMs: mid((m) => m.machineCpuMs),
+    forks: mid((m) => m.forks),
+    rssMb: mid((m) => m.rssMb),
+    ok: runs.every((m) => m.ok),
+  };
 }
 
 /**
