@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { MASK, SecretSet } from '../../core/secret.js';
+import {
+  clearSecretRegistry,
+  MASK,
+  redactDeep,
+  registerSecretValue,
+  Secret,
+  SecretSet,
+} from '../../core/secret.js';
 
 /** An AWS-like secret key (40 base64 characters), the same for the same `i`. */
 const awsLike = (i: number) => createHash('sha256').update(`key ${i}`).digest('base64').slice(0, 40);
@@ -47,5 +54,42 @@ describe('SecretSet', () => {
     };
     expect(work(100)).toBe(2);
     expect(work(10_000)).toBe(2);
+  });
+});
+
+describe('redactDeep (what every event passes through)', () => {
+  it('masks known values and Secret objects at any depth, in a copy, leaving other values as they are', () => {
+    clearSecretRegistry();
+    registerSecretValue('s3cr3t-value');
+    try {
+      const event = {
+        type: 'host.task.result',
+        result: {
+          rc: 0,
+          changed: true,
+          skipped: null,
+          missing: undefined,
+          stdout: 'token=s3cr3t-value\n',
+          data: { lines: ['ok', 'again s3cr3t-value'], password: new Secret('other-secret') },
+        },
+      };
+      const safe = redactDeep(event);
+      expect(safe).toEqual({
+        type: 'host.task.result',
+        result: {
+          rc: 0,
+          changed: true,
+          skipped: null,
+          missing: undefined,
+          stdout: `token=${MASK}\n`,
+          data: { lines: ['ok', `again ${MASK}`], password: MASK },
+        },
+      });
+      expect(safe).not.toBe(event);
+      expect(safe.result.data.lines).not.toBe(event.result.data.lines);
+      expect(event.result.stdout).toBe('token=s3cr3t-value\n');
+    } finally {
+      clearSecretRegistry();
+    }
   });
 });
