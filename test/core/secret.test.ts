@@ -62,29 +62,21 @@ describe('redactDeep (what every event passes through)', () => {
     clearSecretRegistry();
     registerSecretValue('s3cr3t-value');
     try {
-      const event = {
+      /** The same event with `secret` where a secret value stands and `other` where a Secret object does. */
+      const eventWith = (secretText: string, other: unknown) => ({
         type: 'host.task.result',
         result: {
           rc: 0,
           changed: true,
           skipped: null,
           missing: undefined,
-          stdout: 'token=s3cr3t-value\n',
-          data: { lines: ['ok', 'again s3cr3t-value'], password: new Secret('other-secret') },
-        },
-      };
-      const safe = redactDeep(event);
-      expect(safe).toEqual({
-        type: 'host.task.result',
-        result: {
-          rc: 0,
-          changed: true,
-          skipped: null,
-          missing: undefined,
-          stdout: `token=${MASK}\n`,
-          data: { lines: ['ok', `again ${MASK}`], password: MASK },
+          stdout: `token=${secretText}\n`,
+          data: { lines: ['ok', `again ${secretText}`], password: other },
         },
       });
+      const event = eventWith('s3cr3t-value', new Secret('other-secret'));
+      const safe = redactDeep(event);
+      expect(safe).toEqual(eventWith(MASK, MASK));
       expect(safe).not.toBe(event);
       expect(safe.result.data.lines).not.toBe(event.result.data.lines);
       expect(event.result.stdout).toBe('token=s3cr3t-value\n');
