@@ -16,7 +16,9 @@
  * every repetition's own ratio beside it. Run inside the namespace (as root):
  *   npm run bench:play            [BENCH_CASES=plain,become,rc] [BENCH_SIZES=100,500] [BENCH_REPS=3]
  * BENCH_ANSIBLE=0 leaves ansible-playbook out (it takes minutes on a loaded machine; it runs once).
- * BENCH_CPU_PROF=DIR runs runner with node's --cpu-prof, one .cpuprofile per run in DIR.
+ * BENCH_BASELINE=PATH/bin.mjs also runs another build of runner (a checkout of an older commit,
+ * with its dependencies installed) in the same turns, as a "baseline" row: before and after on one machine.
+ * BENCH_CPU_PROF=DIR runs runner and the floor with node's --cpu-prof, one .cpuprofile per run in DIR/runner and DIR/floor.
  * Not a test: it prints, and asserts nothing (this machine is shared and noisy).
  */
 import { spawnSync } from 'node:child_process';
@@ -285,7 +287,7 @@ async function main(): Promise<void> {
         );
         const profile = process.env.BENCH_CPU_PROF;
         const runnerArgs = [
-          ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []),
+          ...(profile ? ['--cpu-prof', '--cpu-prof-dir', join(profile, 'runner')] : []),
           BIN,
           'play',
           play,
@@ -301,13 +303,25 @@ async function main(): Promise<void> {
         if (c.become) runnerArgs.push('-e', '@become.json');
         const floors: Measure[] = [];
         const runners: Measure[] = [];
+        const baselines: Measure[] = [];
+        const baselineBin = process.env.BENCH_BASELINE;
         const runFloor = async () => {
           await settle(idleSshd);
-          floors.push(measure('floor', process.execPath, [FLOOR, floorConfig], fleet.dir, env));
+          const floorArgs = [
+            ...(profile ? ['--cpu-prof', '--cpu-prof-dir', join(profile, 'floor')] : []),
+            FLOOR,
+            floorConfig,
+          ];
+          floors.push(measure('floor', process.execPath, floorArgs, fleet.dir, env));
         };
         const runRunner = async () => {
           await settle(idleSshd);
           runners.push(measure('runner', process.execPath, runnerArgs, fleet.dir, env));
+          if (baselineBin) {
+            await settle(idleSshd);
+            const args = runnerArgs.map((a) => (a === BIN ? baselineBin : a));
+            baselines.push(measure('baseline', process.execPath, args, fleet.dir, env));
+          }
         };
         // Taking turns at going first: whatever the machine does over the cell weighs on both alike.
         for (let rep = 0; rep < REPS; rep++) {
@@ -328,6 +342,12 @@ async function main(): Promise<void> {
           `  ${row('runner          ', runner, size)}  = ${(runner.wallMs / floor.wallMs).toFixed(2)}x floor` +
             (REPS > 1 ? ` (median of ${REPS}; each run: ${each})` : ''),
         );
+        if (baselines.length > 0) {
+          const baseline = median(baselines);
+          console.log(
+            `  ${row('baseline        ', baseline, size)}  = ${(baseline.wallMs / floor.wallMs).toFixed(2)}x floor (${baselineBin})`,
+          );
+        }
         if (hasAnsible && process.env.BENCH_ANSIBLE !== '0' && c.name === 'plain' && size <= ANSIBLE_UP_TO) {
           await settle(idleSshd);
           const ansible = measure(
