@@ -1,7 +1,8 @@
-import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { RunnerError } from '../errors.js';
 import { setOwn } from './precedence.js';
 import { checkAliases } from './yaml-aliases.js';
+import { keyPathLocator, type Locate } from './yaml-locate.js';
 import { pyyamlTags } from './yaml11.js';
 
 /**
@@ -13,7 +14,7 @@ import { pyyamlTags } from './yaml11.js';
  */
 export interface LoadedData {
   value: unknown;
-  locate(path: unknown[]): { line?: number; column?: number };
+  locate: Locate;
 }
 
 const nowhere = () => ({});
@@ -56,24 +57,7 @@ export function loadYamlOrJson(text: string, file: string): LoadedData {
   checkNesting(value, file);
   return {
     value,
-    locate(path) {
-      try {
-        // The key's position when the path ends at a mapping key, else the value's.
-        const parent = path.length > 0 ? doc.getIn(path.slice(0, -1), true) : undefined;
-        const last = path[path.length - 1];
-        const pair = isMap(parent)
-          ? parent.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === last)
-          : undefined;
-        const node =
-          pair && isNode(pair.key) ? pair.key : path.length === 0 ? doc.contents : doc.getIn(path, true);
-        const start = isNode(node) ? node.range?.[0] : undefined;
-        if (start === undefined) return {};
-        const pos = lineCounter.linePos(start);
-        return { line: pos.line, column: pos.col };
-      } catch {
-        return {};
-      }
-    },
+    locate: keyPathLocator(doc, lineCounter),
   };
 }
 
