@@ -2,6 +2,8 @@
  * How long a 10,000-host and a 100,000-host inventory take to load: ranges in
  * YAML (60%) and INI (40%), group_vars for every group and host_vars for a few
  * hundred hosts, then the merged vars of every host and the --list output.
+ * Then 100,000 hosts written out one by one, as exported inventories are
+ * (half YAML, half INI), each with its own ansible_host and rack.
  * Not a test: it prints.
  *
  *   npm run bench:inventory
@@ -55,10 +57,39 @@ async function generate(dir: string, scale: number): Promise<void> {
   }
 }
 
-for (const scale of [1, 10]) {
+/** 100,000 hosts one per line: 50 YAML groups and 50 INI groups of 1,000, two vars per host. */
+async function generateListed(dir: string): Promise<void> {
+  const yaml: string[] = ['all:', '  vars:', '    ansible_user: deploy', '  children:'];
+  const ini: string[] = [];
+  for (let g = 0; g < 50; g++) {
+    yaml.push(`    web${g}:`, '      hosts:');
+    ini.push(`[db${g}]`);
+    for (let i = 0; i < 1000; i++) {
+      const address = `${g}.${Math.floor(i / 250)}.${i % 250}`;
+      yaml.push(
+        `        web${g}-${i}.example.com:`,
+        `          ansible_host: 10.${address}`,
+        `          rack: r${i % 40}`,
+      );
+      ini.push(
+        `db${g}-${i}.example.net ansible_host=10.${100 + g}.${Math.floor(i / 250)}.${i % 250} rack=r${i % 40}`,
+      );
+    }
+  }
+  await writeFile(join(dir, 'fleet.yml'), `${yaml.join('\n')}\n`);
+  await writeFile(join(dir, 'edge.ini'), `${ini.join('\n')}\n`);
+}
+
+const SHAPES = [
+  { label: '10,000 hosts (ranges)', make: (dir: string) => generate(dir, 1) },
+  { label: '100,000 hosts (ranges)', make: (dir: string) => generate(dir, 10) },
+  { label: '100,000 hosts (one per line, 2 vars each)', make: generateListed },
+];
+
+for (const shape of SHAPES) {
   const dir = await mkdtemp(join(tmpdir(), 'runner-bench-inventory-'));
   try {
-    await generate(dir, scale);
+    await shape.make(dir);
     // Wall time and this process's CPU time (user+sys) for each step: on a shared
     // machine the CPU figure is the steadier of the two.
     const mark = () => ({ wall: performance.now(), cpu: process.cpuUsage() });
@@ -78,7 +109,7 @@ for (const scale of [1, 10]) {
       const used = b.cpu.user + b.cpu.system - (a.cpu.user + a.cpu.system);
       return `${(b.wall - a.wall).toFixed(0)} ms (cpu ${(used / 1000).toFixed(0)} ms)`;
     };
-    console.log(`-- ${(10_000 * scale).toLocaleString('en-US')} hosts --`);
+    console.log(`-- ${shape.label} --`);
     console.log(`hosts: ${inv.hostNames().length}, groups: ${inv.groupNames().length}, vars merged: ${vars}`);
     console.log(`load (parse + group_vars/host_vars): ${ms(t0, t1)}`);
     console.log(`merged vars for every host: ${ms(t1, t2)}`);
