@@ -7,15 +7,16 @@ import {
 import type { ModuleContext } from '../../core/plugin/types.js';
 import { createAgentCredentials } from './credentials/agent-credentials.js';
 import { opsworksInstall } from './modules/install.js';
-import { opsworksStack } from './modules/stack.js';
 import { opsworksState } from './modules/state.js';
 import { opsworksWait } from './modules/wait.js';
 import type { RegisterOptions } from './options.js';
 import { playOf, type StackInfo } from './play-context.js';
+import { stackStep } from './stack-step.js';
 import {
   alreadyRegistered,
   awsMessage,
   optionsOf,
+  registerStep,
   releaseWhenSettled,
   rollbackHost,
   stackOrFailure,
@@ -34,6 +35,9 @@ function options(ctx: Pick<ModuleContext, 'host' | 'state'>): RegisterOptions {
  * with, boot-registration installs and registers, DescribeInstances confirms.
  * Stateless itself: every value lives in the play's state.
  */
+/** Step 1 as the service runs it: through the seam the service is bound already. */
+const prepareStack = registerStep(stackStep);
+
 export const opsworksService: RegistrationService = {
   name: 'opsworks',
   request(ctx) {
@@ -58,7 +62,7 @@ export const opsworksService: RegistrationService = {
     };
   },
   // The playbook's steps call these through the seam; each is OpsWorks' own module.
-  prepare: (ctx) => opsworksStack.run(ctx, {}),
+  prepare: (ctx) => prepareStack.run(ctx, {}),
   state: (ctx) => opsworksState.run(ctx, {}),
   controller(ctx, request) {
     const c = playOf(ctx.state).clients.for(options({ host: request.host, state: ctx.state }));

@@ -1,5 +1,6 @@
 import { bindService } from '../service.js';
-import { awsMessage, registerStep } from '../support.js';
+import { stackStep } from '../stack-step.js';
+import { registerStep } from '../support.js';
 
 /**
  * `opsworks_stack`: the stack and its provisioning parameters (flow step 1),
@@ -7,45 +8,10 @@ import { awsMessage, registerStep } from '../support.js';
  * invalid is refused here with the CLI's reason, before anything is made.
  */
 export const opsworksStack = registerStep({
-  description: 'Validate the register options and fetch the OpsWorks stack (once per play).',
-  local: true,
-  async run(ctx, { options, play }) {
+  ...stackStep,
+  run(ctx, step) {
     // Run alone (runModule), no beforePlay bound the service: the infrastructure and credential steps find it here.
     bindService(ctx.state);
-    try {
-      const stack = await play.aws.stack(options);
-      return {
-        changed: false,
-        msg: `stack ${stack.name} (${stack.stackId}) in ${stack.region}${stack.vpcId ? `, ${stack.vpcId}` : ''}`,
-        data: {
-          ansible_facts: {
-            // The host's options as parsed once (no secrets among them): the playbook's `when:` reads them.
-            opsworks_options: {
-              stack_id: options.stackId,
-              infrastructure_class: options.infrastructureClass,
-              agent_credentials: options.agentCredentials,
-              agent_source: options.agentSource,
-              layer_ids: options.layerIds,
-              wait: options.wait,
-              local: options.local,
-            },
-            opsworks_stack: {
-              stack_id: stack.stackId,
-              name: stack.name,
-              arn: stack.arn,
-              region: stack.region,
-              vpc_id: stack.vpcId ?? null,
-              agent_installer_url: stack.agentInstallerUrl,
-            },
-          },
-        },
-      };
-    } catch (error) {
-      return {
-        changed: false,
-        failed: true,
-        msg: `DescribeStacks ${options.stackId}: ${awsMessage(error)}`,
-      };
-    }
+    return stackStep.run(ctx, step);
   },
 });
