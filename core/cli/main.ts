@@ -4,7 +4,7 @@ import { packageInfo } from '../package-info.js';
 import { EXIT } from '../play/exit-code.js';
 import { registerCompletionCommand } from './commands/completion.js';
 import { registerDocCommand } from './commands/doc.js';
-import { registerInventoryCommand } from './commands/inventory.js';
+import { ansibleInventoryArgv, registerInventoryCommand } from './commands/inventory.js';
 import { registerPlayCommand } from './commands/play.js';
 import { registerPluginsCommand } from './commands/plugins.js';
 import { registerRecapCommand } from './commands/recap.js';
@@ -77,7 +77,7 @@ export async function main(argv: string[], io?: Partial<CliIO>): Promise<number>
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
 
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(ansibleInventoryArgv(argv), { from: 'user' });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {

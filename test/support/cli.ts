@@ -52,15 +52,27 @@ export function startCli(
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      const events = stdout
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as RunEvent);
-      resolve({ code, stdout, stderr, events });
+      resolve({ code, stdout, stderr, events: ndjsonEvents(stdout) });
     });
     child.stdin.end(options.input ?? '');
   });
   return { child, done };
+}
+
+/**
+ * The lines of stdout that are whole JSON objects: --json's events. Other
+ * output that starts with `{` (`runner inventory list`'s indented JSON) is
+ * not events; a throw here would end the worker with the test still waiting.
+ */
+function ndjsonEvents(stdout: string): RunEvent[] {
+  const events: RunEvent[] = [];
+  for (const line of stdout.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      events.push(JSON.parse(line) as RunEvent);
+    } catch {}
+  }
+  return events;
 }
 
 export function recapOf(run: CliRun) {
