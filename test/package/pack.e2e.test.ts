@@ -25,6 +25,12 @@ function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     npm_config_audit: 'false',
     npm_config_fund: 'false',
     npm_config_update_notifier: 'false',
+    // Under `npm test` the suite runs in a network namespace with nothing past
+    // its loopback: every install here is served from npm's cache, which
+    // .ci/warm-npm-cache.sh fills. A package the cache lacks (an optional one
+    // the registry itself does not have, say) fails at once instead of
+    // retrying a DNS lookup that cannot succeed until the test times out.
+    npm_config_fetch_retries: '0',
     ...extra,
   };
 }
