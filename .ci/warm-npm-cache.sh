@@ -9,7 +9,10 @@
 # afresh, not from runner's lock file. So the same installs run here first,
 # with the network: the package in an empty folder, and the scaffold that
 # `runner plugins new` makes with the package as a dev dependency.
-# Run by .ci/run after `npm ci` (which built dist/).
+# Run by `npm test` before it enters the namespace (dist/ is built by then:
+# `npm install` or `npm ci` ran prepare). Without a network it says so in one
+# line and lets the suite go on: the package tests then pass only if the cache
+# already holds what they need, and fail at once, with npm's error, if not.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,13 +20,18 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 quiet=(--prefer-offline --no-audit --no-fund --loglevel=error)
 
-npm pack --ignore-scripts --silent --pack-destination "$scratch" >/dev/null
-tarball=$(ls "$scratch"/*.tgz)
+# One chain: inside `if`, bash ignores set -e, so each step must stop the rest.
+warm() {
+  npm pack --ignore-scripts --silent --pack-destination "$scratch" >/dev/null &&
+    mkdir "$scratch/app" &&
+    echo '{ "name": "app", "private": true }' >"$scratch/app/package.json" &&
+    (cd "$scratch/app" && npm install "${quiet[@]}" "$scratch"/*.tgz >/dev/null) &&
+    node dist/core/cli/bin.mjs plugins new runner-plugin-warm --dir "$scratch/demo" >/dev/null &&
+    (cd "$scratch/demo" && npm install "${quiet[@]}" --save-dev "$scratch"/*.tgz >/dev/null)
+}
 
-mkdir "$scratch/app"
-echo '{ "name": "app", "private": true }' >"$scratch/app/package.json"
-(cd "$scratch/app" && npm install "${quiet[@]}" "$tarball" >/dev/null)
-
-node dist/core/cli/bin.mjs plugins new runner-plugin-warm --dir "$scratch/demo" >/dev/null
-(cd "$scratch/demo" && npm install "${quiet[@]}" --save-dev "$tarball" >/dev/null)
-echo "ci: npm cache holds what the package tests install"
+if (warm); then
+  echo "warm-npm-cache: npm's cache holds what the package tests install"
+else
+  echo "warm-npm-cache: could not fill npm's cache (no network?); the package tests need it" >&2
+fi
